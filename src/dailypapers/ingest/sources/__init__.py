@@ -1,0 +1,1 @@
+"""Ingestion sources: each module turns one outside format into ParsedPaper items."""

@@ -1,0 +1,106 @@
+"""Papers and their appearances in the daily feed: the records every other feature reads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Paper(models.Model):
+    """One arXiv paper, stored once whatever the number of sources that brought it."""
+
+    arxiv_id = models.CharField(max_length=64, unique=True, help_text="Without version.")
+    version = models.PositiveIntegerField(default=0, help_text="Latest version seen; 0 unknown.")
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    # Ordered names; PaperAuthor indexes the same names for /authors/<name>.
+    authors = models.JSONField(default=list)
+    # Space-separated, primary first, as arXiv's own metadata writes them.
+    categories = models.CharField(max_length=512, blank=True)
+    primary_category = models.CharField(max_length=64, blank=True, db_index=True)
+    comment = models.TextField(blank=True)
+    journal_ref = models.TextField(blank=True)
+    doi = models.CharField(max_length=256, blank=True)
+    published = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated = models.DateTimeField(null=True, blank=True)
+    github_repo = models.URLField(max_length=512, blank=True)
+    github_stars = models.PositiveIntegerField(null=True, blank=True)
+    project_page = models.URLField(max_length=512, blank=True)
+    # Upvotes and comments a source reported (Hugging Face); local ones are counted separately.
+    source_upvotes = models.PositiveIntegerField(default=0)
+    local_upvotes = models.PositiveIntegerField(default=0)
+    source_comments = models.PositiveIntegerField(default=0)
+    local_comments = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published"]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}: {self.title[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:paper", args=[self.arxiv_id])
+
+    @property
+    def upvotes(self) -> int:
+        return self.source_upvotes + self.local_upvotes
+
+    @property
+    def num_comments(self) -> int:
+        return self.source_comments + self.local_comments
+
+    @property
+    def category_list(self) -> list[str]:
+        return self.categories.split()
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+
+class PaperAuthor(models.Model):
+    """An author's place on a paper, so an author's papers are one indexed lookup."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="author_rows")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="paperauthor_unique_position")
+        ]
+
+
+class DailyEntry(models.Model):
+    """A paper's appearance in the daily feed: which day, submitted by whom, through what."""
+
+    class Source(models.TextChoices):
+        HF_DAILY = "hf-daily", "Hugging Face daily papers"
+        ARXIV_RSS = "arxiv-rss", "arXiv announcement feed"
+        ARXIV_API = "arxiv-api", "arXiv API"
+        OAI_PMH = "oai-pmh", "arXiv OAI-PMH"
+        FILE = "file", "Local file"
+        MEMBER = "member", "Member submission"
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, related_name="daily_entry")
+    day = models.DateField(db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    submitter_name = models.CharField(max_length=150, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name_plural = "daily entries"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.paper.arxiv_id}"
+

@@ -1,0 +1,154 @@
+"""Django settings: every value comes from dailypapers.config, which documents it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from dailypapers.config import as_bool, as_list, env
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env("DAILYPAPERS_DATA_DIR", "var", "Directory for the SQLite database, "
+                    "collected static files and search indexes."))
+
+DEV_SECRET_KEY = "dev-insecure-dailypapers-key-change-me"
+DEBUG = env("DEBUG", "false", "Django debug mode; never on in production.", as_bool)
+SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY, "Secret for signing cookies and tokens; "
+                 "required (not the development key) whenever DEBUG is off and "
+                 "DAILYPAPERS_ALLOW_DEV_KEY is not set.")
+ALLOW_DEV_KEY = env("DAILYPAPERS_ALLOW_DEV_KEY", "true", "Allow the development secret key "
+                    "with DEBUG off; `make run` on a laptop sets it, a server must not.", as_bool)
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not ALLOW_DEV_KEY:
+    raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DEBUG is off.")
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver",
+                    "Comma-separated host names the site answers to.", as_list)
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins trusted for "
+                           "CSRF, e.g. https://papers.example.org.", as_list)
+SITE_NAME = env("SITE_NAME", "Daily Papers", "Name shown in the header and page titles.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "dailypapers.papers",
+    "dailypapers.ingest",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "dailypapers.urls"
+WSGI_APPLICATION = "dailypapers.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dailypapers.papers.context.site",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dailypapers.sqlite3'}",
+                   "Database to use: sqlite:///path or postgresql://user:pass@host:port/name.")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers proceed during ingest; IMMEDIATE avoids deadlocking upgrades.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", "UTC", "Time zone used to decide which day a paper entered the feed.")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the app directories when collectstatic has not run (tests, first start).
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "dailypapers": {"handlers": ["console"], "level": env(
+            "LOG_LEVEL", "INFO", "Log level of dailypapers' own messages.")},
+    },
+}
+
+# Ingestion: base URLs are settings so tests can point sources at a loopback server.
+ARXIV_API_URL = env("ARXIV_API_URL", "https://export.arxiv.org/api/query",
+                    "arXiv export API endpoint (Atom).")
+ARXIV_RSS_URL = env("ARXIV_RSS_URL", "https://rss.arxiv.org/atom",
+                    "arXiv announcement feeds base URL; the category is appended.")
+ARXIV_OAI_URL = env("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai",
+                    "arXiv OAI-PMH endpoint.")
+HF_API_URL = env("HF_API_URL", "https://huggingface.co", "Hugging Face base URL for "
+                 "/api/daily_papers.")
+INGEST_REQUEST_INTERVAL = env("INGEST_REQUEST_INTERVAL", "3.0", "Minimum seconds between two "
+                              "requests to the same host (arXiv asks for 3).", float)
+INGEST_MAX_RETRIES = env("INGEST_MAX_RETRIES", "5", "Retries on 429/5xx before a fetch gives "
+                         "up.", int)
+INGEST_TIMEOUT = env("INGEST_TIMEOUT", "30", "Seconds before a source request times out.", float)
+INGEST_USER_AGENT = env("INGEST_USER_AGENT", "dailypapers/0.1 (self-hosted)",
+                        "User-Agent sent to arXiv and Hugging Face.")
+
+# Reading.
+FEED_PAGE_SIZE = env("FEED_PAGE_SIZE", "30", "Papers per feed page.", int)
+TRENDING_WINDOW_DAYS = env("TRENDING_WINDOW_DAYS", "7", "How many days of the feed the "
+                           "trending page ranks (see docs/ranking.md).", int)
+TRENDING_GRAVITY = env("TRENDING_GRAVITY", "1.5", "How fast a paper's trending score "
+                       "decays with age (see docs/ranking.md).", float)
+
+# Production hardening; see docs/operations.md.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+HTTPS = env("HTTPS", "false", "Set when served behind HTTPS: secure cookies and HSTS.", as_bool)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
