@@ -13,13 +13,29 @@ from dailypapers.ingest.parsed import MalformedEntry, ParsedPaper, clean_text, f
 
 # Metadata that a newer version replaces and an older or equal one may only fill in.
 CORE_FIELDS = (
-    "title", "abstract", "authors", "categories", "primary_category", "comment",
-    "journal_ref", "doi", "published", "updated", "github_repo", "project_page",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "comment",
+    "journal_ref",
+    "doi",
+    "published",
+    "updated",
+    "github_repo",
+    "project_page",
 )
 # Counters that belong to the source reporting them: the latest report wins.
 COUNTER_FIELDS = ("source_upvotes", "source_comments", "github_stars")
-MAX_LENGTHS = {"categories": 512, "primary_category": 64, "doi": 256, "github_repo": 512,
-               "project_page": 512, "arxiv_id": 64}
+MAX_LENGTHS = {
+    "categories": 512,
+    "primary_category": 64,
+    "doi": 256,
+    "github_repo": 512,
+    "project_page": 512,
+    "arxiv_id": 64,
+}
 
 
 def paper_row(parsed: ParsedPaper) -> dict[str, Any]:

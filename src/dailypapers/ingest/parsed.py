@@ -10,8 +10,11 @@ from datetime import date, datetime
 _ID = re.compile(
     r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?",
 )
-_ARXIV_PREFIX = re.compile(r"^(?:oai:arXiv\.org:|arxiv:|https?://(?:www\.|export\.)?arxiv\.org/"
-                           r"(?:abs|pdf|html)/)", re.IGNORECASE)
+_ARXIV_PREFIX = re.compile(
+    r"^(?:oai:arXiv\.org:|arxiv:|https?://(?:www\.|export\.)?arxiv\.org/"
+    r"(?:abs|pdf|html)/)",
+    re.IGNORECASE,
+)
 _GITHUB = re.compile(r"https?://(?:www\.)?github\.com/[\w.\-]+/[\w.\-]+", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"'{}\\)\]]+", re.IGNORECASE)
 _PROJECT_HINT = re.compile(r"\b(project|page|website|homepage|demo)\b[^.]{0,25}$", re.IGNORECASE)

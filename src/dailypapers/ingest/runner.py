@@ -2,21 +2,74 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
 import sys
+from collections.abc import Iterator
 
+from django.db import connections
 from tqdm import tqdm
 
 from dailypapers.ingest.sources.base import Source
-from dailypapers.ingest.upsert import IngestSummary, upsert_papers
+from dailypapers.ingest.upsert import (
+    IngestSummary,
+    PreparedBatch,
+    prepare_batches,
+    write_batches,
+)
 from dailypapers.papers.models import Paper
 
 
 def run_source(source: Source, progress: bool = True, batch_size: int = 2000) -> IngestSummary:
     """Fetch everything `source` yields and store it; returns the counts."""
-    with tqdm(desc=f"ingest {source.name}", unit=" papers", disable=not progress,
-              file=sys.stderr, mininterval=0.5) as bar:
-        return upsert_papers(source.fetch(), source.name, batch_size, on_progress=bar.update)
+    if getattr(source, "parse_in_subprocess", False):
+        batches = _prepared_in_subprocess(source, batch_size)
+    else:
+        batches = prepare_batches(source.fetch(), batch_size)
+    with tqdm(
+        desc=f"ingest {source.name}",
+        unit=" papers",
+        disable=not progress,
+        file=sys.stderr,
+        mininterval=0.5,
+    ) as bar:
+        return write_batches(batches, source.name, on_progress=bar.update)
 
 
 def database_is_empty() -> bool:
     return not Paper.objects.exists()
+
+
+def _prepared_in_subprocess(source: Source, batch_size: int) -> Iterator[PreparedBatch]:
+    """Parse in a child process while this one writes: parsing is a third of a bulk load."""
+    context = multiprocessing.get_context("fork")
+    channel = context.Queue(maxsize=4)
+    connections.close_all()  # the child must not share the parent's database connections
+    child = context.Process(target=_produce, args=(source, batch_size, channel), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                item = channel.get(timeout=1.0)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"the {source.name} parser stopped unexpectedly") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _produce(source: Source, batch_size: int, channel: multiprocessing.Queue) -> None:
+    try:
+        for batch in prepare_batches(source.fetch(), batch_size):
+            channel.put(batch)
+        channel.put(None)
+    except Exception as error:  # handed to the parent, which raises it
+        channel.put(error)

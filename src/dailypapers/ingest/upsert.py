@@ -6,12 +6,14 @@ would dominate (docs/benchmarks.md). Everything else reads the rows through the 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
@@ -22,12 +24,31 @@ from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
 log = logging.getLogger(__name__)
 
 # Entries from these sources may be moved to the day a person submitted the paper on.
-AUTOMATED_SOURCES = {DailyEntry.Source.ARXIV_RSS, DailyEntry.Source.ARXIV_API,
-                     DailyEntry.Source.OAI_PMH, DailyEntry.Source.FILE}
+AUTOMATED_SOURCES = {
+    DailyEntry.Source.ARXIV_RSS,
+    DailyEntry.Source.ARXIV_API,
+    DailyEntry.Source.OAI_PMH,
+    DailyEntry.Source.FILE,
+}
 HUMAN_SOURCES = {DailyEntry.Source.HF_DAILY, DailyEntry.Source.MEMBER}
-STORED_FIELDS = ("id", "arxiv_id", "version", "title", "abstract", "authors", "categories",
-                 "primary_category", "comment", "journal_ref", "doi", "published", "updated",
-                 "github_repo", "project_page", *COUNTER_FIELDS)
+STORED_FIELDS = (
+    "id",
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "comment",
+    "journal_ref",
+    "doi",
+    "published",
+    "updated",
+    "github_repo",
+    "project_page",
+    *COUNTER_FIELDS,
+)
 
 
 @dataclass
@@ -48,6 +69,26 @@ class IngestSummary:
 
 
 Item = ParsedPaper | MalformedEntry
+Row = dict[str, Any]
+
+
+class FeedPlacement(NamedTuple):
+    """Where a source put a paper in the daily feed (day None: not in the feed)."""
+
+    feed_day: date | None
+    feed_submitted_at: datetime | None
+    feed_submitter: str
+
+
+@dataclass
+class PreparedBatch:
+    """Validated rows ready to write, keyed by arXiv id, with the counts of what was dropped.
+
+    Preparing needs no database, so a file source can prepare in another process.
+    """
+
+    rows: dict[str, Row]
+    summary: IngestSummary
 
 
 def upsert_papers(
@@ -57,18 +98,31 @@ def upsert_papers(
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Store every parsed paper; a MalformedEntry in `items` is logged and counted as skipped."""
-    summary = IngestSummary()
+    return write_batches(prepare_batches(items, batch_size), source, on_progress)
+
+
+def prepare_batches(items: Iterable[Item], batch_size: int) -> Iterator[PreparedBatch]:
     iterator = iter(items)
     while batch := list(islice(iterator, batch_size)):
-        summary.add(_upsert_batch(batch, source))
+        yield prepare_batch(batch)
+
+
+def write_batches(
+    batches: Iterable[PreparedBatch],
+    source: str,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    summary = IngestSummary()
+    for batch in batches:
+        summary.add(write_batch(batch, source))
         if on_progress:
-            on_progress(len(batch))
+            on_progress(batch.summary.fetched)
     return summary
 
 
-def _upsert_batch(batch: list[Item], source: str) -> IngestSummary:
+def prepare_batch(batch: list[Item]) -> PreparedBatch:
     summary = IngestSummary(fetched=len(batch))
-    rows: dict[str, tuple[dict[str, Any], ParsedPaper]] = {}
+    rows: dict[str, Row] = {}
     for item in batch:
         try:
             if isinstance(item, MalformedEntry):
@@ -81,16 +135,22 @@ def _upsert_batch(batch: list[Item], source: str) -> IngestSummary:
             continue
         if row["arxiv_id"] in rows:
             summary.skipped += 1  # the same paper twice in one batch: the later one wins
-        rows[row["arxiv_id"]] = (row, item)
+        row["feed"] = FeedPlacement(item.feed_day, item.feed_submitted_at, item.feed_submitter)
+        rows[row["arxiv_id"]] = row
+    return PreparedBatch(rows, summary)
+
+
+def write_batch(batch: PreparedBatch, source: str) -> IngestSummary:
+    rows = batch.rows
+    summary = IngestSummary(**vars(batch.summary))
     with transaction.atomic():
         stored = _stored_papers(list(rows))
-        new_rows = [row for key, (row, _) in rows.items() if key not in stored]
+        new_rows = [row for key, row in rows.items() if key not in stored]
         ids = _insert_papers(new_rows)
         changed = _update_papers(stored, rows)
-        entered = _enter_feed(rows, {**stored, **ids}, source)
+        entered = _enter_feed(rows, {**stored, **ids}, set(stored), source)
     summary.new = len(new_rows)
-    touched = changed | (entered - set(ids))
-    summary.updated = len(touched)
+    summary.updated = len(changed | (entered - set(ids)))
     summary.skipped += len(rows) - summary.new - summary.updated
     return summary
 
@@ -107,23 +167,32 @@ def _insert_papers(new_rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Insert papers and their author index; return {arxiv_id: {"id": pk}}."""
     if not new_rows:
         return {}
-    now = datetime.now().astimezone()
+    now = _adapt_datetime(datetime.now(UTC))
     columns = [name for name in STORED_FIELDS if name != "id"]
-    columns += ["local_upvotes", "local_comments", "created_at", "modified_at"]
-    defaults = {"source_upvotes": 0, "source_comments": 0}
-    values = [
-        [*(_prep(name, row[name] if row[name] is not None else defaults.get(name))
-           for name in columns[:-4]), 0, 0, _prep("created_at", now), _prep("created_at", now)]
-        for row in new_rows
-    ]
-    _executemany(Paper, columns, values)
-    ids = {
-        row["arxiv_id"]: {"id": row["id"]}
-        for chunk in _chunks([r["arxiv_id"] for r in new_rows], 900)
-        for row in Paper.objects.filter(arxiv_id__in=chunk).values("id", "arxiv_id")
-    }
+    adapters = [_ADAPTERS.get(name) for name in columns]
+    values = []
+    for row in new_rows:
+        record = [
+            _NOT_NULL.get(name) if row[name] is None else adapt(row[name]) if adapt else row[name]
+            for name, adapt in zip(columns, adapters, strict=True)
+        ]
+        values.append([*record, 0, 0, now, now])
+    _executemany(
+        Paper, [*columns, "local_upvotes", "local_comments", "created_at", "modified_at"], values
+    )
+    ids = {arxiv_id: {"id": pk} for arxiv_id, pk in _paper_ids([r["arxiv_id"] for r in new_rows])}
     _insert_authors([(ids[row["arxiv_id"]]["id"], row["authors"]) for row in new_rows])
     return ids
+
+
+def _paper_ids(arxiv_ids: list[str]) -> Iterator[tuple[str, int]]:
+    """(arxiv_id, pk) pairs; raw SQL because building ORM `__in` filters dominated at scale."""
+    table = connection.ops.quote_name(Paper._meta.db_table)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(arxiv_ids, 900):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT arxiv_id, id FROM {table} WHERE arxiv_id IN ({marks})", chunk)
+            yield from cursor.fetchall()
 
 
 def _insert_authors(papers: list[tuple[int, list[str]]]) -> None:
@@ -135,13 +204,11 @@ def _insert_authors(papers: list[tuple[int, list[str]]]) -> None:
     _executemany(PaperAuthor, ["paper_id", "position", "name"], values)
 
 
-def _update_papers(
-    stored: dict[str, dict[str, Any]], rows: dict[str, tuple[dict[str, Any], ParsedPaper]]
-) -> set[str]:
+def _update_papers(stored: dict[str, Row], rows: dict[str, Row]) -> set[str]:
     changed: set[str] = set()
     now = datetime.now().astimezone()
     for arxiv_id, old in stored.items():
-        changes = merge_changes(old, rows[arxiv_id][0])
+        changes = merge_changes(old, rows[arxiv_id])
         if not changes:
             continue
         changed.add(arxiv_id)
@@ -154,18 +221,21 @@ def _update_papers(
 
 
 def _enter_feed(
-    rows: dict[str, tuple[dict[str, Any], ParsedPaper]],
-    ids: dict[str, dict[str, Any]],
+    rows: dict[str, Row],
+    ids: dict[str, Row],
+    stored: set[str],
     source: str,
 ) -> set[str]:
     """Create or move daily entries for papers the source placed on a day; return their ids."""
-    wanted = {key: parsed for key, (_, parsed) in rows.items() if parsed.feed_day}
+    wanted = {key: row["feed"] for key, row in rows.items() if row["feed"].feed_day}
     if not wanted:
         return set()
     paper_ids = {ids[key]["id"]: key for key in wanted}
+    # Only papers stored before this batch can already have an entry.
+    old_ids = [pk for pk, key in paper_ids.items() if key in stored]
     existing = {
         entry.paper_id: entry
-        for chunk in _chunks(list(paper_ids), 900)
+        for chunk in _chunks(old_ids, 900)
         for entry in DailyEntry.objects.filter(paper_id__in=chunk)
     }
     touched: set[str] = set()
@@ -174,8 +244,16 @@ def _enter_feed(
         parsed = wanted[key]
         entry = existing.get(paper_id)
         if entry is None:
-            new_values.append([paper_id, _prep_day(parsed.feed_day), _prep(
-                "created_at", parsed.feed_submitted_at), source, parsed.feed_submitter[:150]])
+            submitted = parsed.feed_submitted_at
+            new_values.append(
+                [
+                    paper_id,
+                    _prep_day(parsed.feed_day),
+                    _adapt_datetime(submitted) if submitted else None,
+                    source,
+                    parsed.feed_submitter[:150],
+                ]
+            )
             touched.add(key)
         elif _should_move(entry, parsed, source):
             entry.day = parsed.feed_day  # type: ignore[assignment]
@@ -184,12 +262,13 @@ def _enter_feed(
             entry.submitter_name = parsed.feed_submitter[:150]
             entry.save(update_fields=["day", "submitted_at", "source", "submitter_name"])
             touched.add(key)
-    _executemany(DailyEntry, ["paper_id", "day", "submitted_at", "source", "submitter_name"],
-                 new_values)
+    _executemany(
+        DailyEntry, ["paper_id", "day", "submitted_at", "source", "submitter_name"], new_values
+    )
     return touched
 
 
-def _should_move(entry: DailyEntry, parsed: ParsedPaper, source: str) -> bool:
+def _should_move(entry: DailyEntry, parsed: FeedPlacement, source: str) -> bool:
     """A person's submission (Hugging Face) outranks an automated listing of the same paper."""
     if source == entry.source:
         return (entry.day, entry.submitter_name) != (parsed.feed_day, parsed.feed_submitter)
@@ -201,24 +280,38 @@ def _executemany(model: Any, columns: list[str], values: list[list[Any]]) -> Non
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    sql = (f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
 
 
-_PAPER_FIELDS = {f.attname: f for f in Paper._meta.concrete_fields}
+@lru_cache(maxsize=4096)  # feeds repeat the same timestamps (dates at midnight) a lot
+def _adapt_datetime(value: datetime) -> Any:
+    """What the ORM would send for an aware datetime: naive UTC text on SQLite."""
+    if connection.vendor == "sqlite":
+        return str(value.astimezone(UTC).replace(tzinfo=None))
+    return value
 
 
-def _prep(name: str, value: Any) -> Any:
-    """Adapt JSON and datetime values the way the ORM would for this database."""
-    if value is None or isinstance(value, str | int):
-        return value
-    return _PAPER_FIELDS[name].get_db_prep_save(value, connection)
+def _adapt_json(value: Any) -> Any:
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value)
+    return json.dumps(value)
+
+
+# Counters a source did not report are stored as zero.
+_NOT_NULL = {"source_upvotes": 0, "source_comments": 0}
+# Columns needing adaptation before a raw executemany; None values stay None (NULL).
+_ADAPTERS = {"authors": _adapt_json, "published": _adapt_datetime, "updated": _adapt_datetime}
 
 
 def _prep_day(day: date | None) -> Any:
-    return connection.ops.adapt_datefield_value(day)
+    return day.isoformat() if day and connection.vendor == "sqlite" else day
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

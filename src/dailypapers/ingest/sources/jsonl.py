@@ -76,6 +76,7 @@ class JsonLinesSource:
     """Reads a .jsonl or .jsonl.gz file; a line that is not valid JSON is skipped, not fatal."""
 
     name = "file"
+    parse_in_subprocess = True  # pure parsing, no database: see ingest/runner.py
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

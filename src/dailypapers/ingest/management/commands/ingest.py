@@ -33,33 +33,57 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         common = ArgumentParser(add_help=False)
         common.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
-        sub = parser.add_subparsers(dest="source", required=True, metavar="SOURCE",
-                                    parser_class=ArgumentParser)
+        sub = parser.add_subparsers(
+            dest="source", required=True, metavar="SOURCE", parser_class=ArgumentParser
+        )
         add = partial(sub.add_parser, parents=[common])
-        api = add("arxiv-api", help="The arXiv export API (Atom), paged, polite.",
-                             description="Example: dailypapers ingest arxiv-api "
-                             "--query 'cat:cs.CL' --max 200")
+        api = add(
+            "arxiv-api",
+            help="The arXiv export API (Atom), paged, polite.",
+            description="Example: dailypapers ingest arxiv-api --query 'cat:cs.CL' --max 200",
+        )
         api.add_argument("--query", required=True, help="arXiv search_query, e.g. 'cat:cs.CL'.")
         api.add_argument("--max", type=int, default=100, help="Most papers to fetch (100).")
-        rss = add("arxiv-rss", help="Today's arXiv announcement feeds.",
-                             description="Example: dailypapers ingest arxiv-rss cs.AI cs.CL")
+        rss = add(
+            "arxiv-rss",
+            help="Today's arXiv announcement feeds.",
+            description="Example: dailypapers ingest arxiv-rss cs.AI cs.CL",
+        )
         rss.add_argument("categories", nargs="+", help="Categories such as cs.AI cs.CL.")
-        oai = add("oai-pmh", help="Incremental OAI-PMH harvest of an arXiv set.",
-                             description="Example: dailypapers ingest oai-pmh --set cs "
-                             "--from 2026-11-01")
+        oai = add(
+            "oai-pmh",
+            help="Incremental OAI-PMH harvest of an arXiv set.",
+            description="Example: dailypapers ingest oai-pmh --set cs --from 2026-11-01",
+        )
         oai.add_argument("--set", dest="set_spec", required=True, help="OAI set, e.g. cs.")
-        oai.add_argument("--from", dest="from_day", type=_day,
-                         help="Start date; default: where the last harvest of this set stopped.")
-        hf = add("hf-daily", help="Hugging Face daily papers.",
-                            description="Example: dailypapers ingest hf-daily --date 2026-06-12")
+        oai.add_argument(
+            "--from",
+            dest="from_day",
+            type=_day,
+            help="Start date; default: where the last harvest of this set stopped.",
+        )
+        hf = add(
+            "hf-daily",
+            help="Hugging Face daily papers.",
+            description="Example: dailypapers ingest hf-daily --date 2026-06-12",
+        )
         hf.add_argument("--date", dest="day", type=_day, help="Day to fetch (default: latest).")
-        file = add("file", help="A local JSONL(.gz), arXiv Atom or HF JSON file.",
-                              description="Example: dailypapers ingest file papers.jsonl.gz")
+        file = add(
+            "file",
+            help="A local JSONL(.gz), arXiv Atom or HF JSON file.",
+            description="Example: dailypapers ingest file papers.jsonl.gz",
+        )
         file.add_argument("path", type=Path, help="File to read; format detected from content.")
-        sample = add("sample", help="The bundled 2,000-paper sample corpus.",
-                                description="Example: dailypapers ingest sample --if-empty")
-        sample.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the database already holds papers.")
+        sample = add(
+            "sample",
+            help="The bundled 2,000-paper sample corpus.",
+            description="Example: dailypapers ingest sample --if-empty",
+        )
+        sample.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds papers.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["source"] == "sample" and options["if_empty"] and not database_is_empty():

@@ -1,0 +1,197 @@
+"""Feed queries: which papers a period, trending or author page lists, in what order, page by page.
+
+Listings first page through bare ids, then load the full rows of one page only: sorting a
+month of ids is cheap, sorting a month of abstracts is not (docs/ranking.md, "Performance").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
+
+from dailypapers.papers import ranking
+from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
+from dailypapers.papers.periods import Period, period_containing
+
+# What a paper card shows; the rest (comment, journal ref, ...) stays in the database.
+CARD_FIELDS = (
+    "id", "arxiv_id", "title", "abstract", "authors", "categories", "published",
+    "github_repo", "source_upvotes", "local_upvotes", "source_comments", "local_comments",
+    "daily_entry__id", "daily_entry__day",
+)  # fmt: skip
+
+# Upvotes, then recency; the id makes the order total so pages never overlap.
+FEED_ORDER = (
+    (F("source_upvotes") + F("local_upvotes")).desc(),
+    F("published").desc(nulls_last=True),
+    F("id").desc(),
+)
+NEWEST_FIRST = (F("published").desc(nulls_last=True), F("id").desc())
+
+
+@dataclass
+class FeedPage:
+    """One page of a listing: the papers in order and the paginator's page for the links."""
+
+    papers: list[Paper]
+    page: Page
+
+
+@dataclass
+class CategoryCount:
+    name: str
+    count: int
+
+
+@dataclass
+class Neighbours:
+    """The nearest periods of the same kind, before and after, that list any papers."""
+
+    previous: Period | None
+    next: Period | None
+
+
+def category_filter(category: str) -> Q:
+    """Papers listing `category` among their space-separated categories, as a whole token.
+
+    Four exact patterns rather than one `contains`, so cs.C never matches cs.CL.
+    """
+    return (
+        Q(categories=category)
+        | Q(categories__startswith=category + " ")
+        | Q(categories__endswith=" " + category)
+        | Q(categories__contains=" " + category + " ")
+    )
+
+
+def latest_day() -> date | None:
+    """The most recent feed day; an index lookup."""
+    return DailyEntry.objects.aggregate(day=Max("day"))["day"]
+
+
+def period_papers(period: Period, category: str = "") -> QuerySet[Paper]:
+    papers = Paper.objects.filter(daily_entry__day__range=(period.start, period.end))
+    return papers.filter(category_filter(category)) if category else papers
+
+
+def period_feed(period: Period, category: str, number: Any) -> FeedPage:
+    """A page of the period's papers by upvotes then recency; InvalidPage for a bad number."""
+    ids = period_papers(period, category).order_by(*FEED_ORDER).values_list("id", flat=True)
+    return paginate(ids, number)
+
+
+def categories_between(start: date, end: date) -> list[CategoryCount]:
+    """Every category some paper of those days lists (primary or not), alphabetically."""
+    papers = Paper.objects.filter(daily_entry__day__range=(start, end))
+    counts: Counter[str] = Counter()
+    for categories in papers.values_list("categories", flat=True):
+        counts.update(categories.split())
+    return [CategoryCount(name, counts[name]) for name in sorted(counts)]
+
+
+def last_day_within(period: Period) -> date | None:
+    """The latest day of the period with papers, so switching to the day view lands on one."""
+    if period.kind == "day":
+        return period.start
+    entries = DailyEntry.objects.filter(day__range=(period.start, period.end))
+    return entries.aggregate(day=Max("day"))["day"]
+
+
+def neighbours(period: Period, category: str = "") -> Neighbours:
+    """Skip empty periods (weekends, holidays) with one indexed query each way."""
+    entries = DailyEntry.objects.all()
+    if category:
+        # Walks the day index from the period outwards and stops at the first match.
+        entries = entries.filter(paper__in=Paper.objects.filter(category_filter(category)))
+    before = entries.filter(day__lt=period.start).order_by("-day").values_list("day", flat=True)
+    after = entries.filter(day__gt=period.end).order_by("day").values_list("day", flat=True)
+    previous, following = before.first(), after.first()
+    return Neighbours(
+        previous=period_containing(period.kind, previous) if previous else None,
+        next=period_containing(period.kind, following) if following else None,
+    )
+
+
+@dataclass
+class TrendingWindow:
+    """The feed days the trending page ranks and the time ages are measured to."""
+
+    start: date
+    end: date
+    reference: datetime
+
+
+def trending_window(now: datetime) -> TrendingWindow | None:
+    """The last TRENDING_WINDOW_DAYS days up to the reference time; None with an empty feed."""
+    latest = latest_day()
+    if latest is None:
+        return None
+    reference = ranking.reference_time(now, latest, timezone.get_current_timezone())
+    since = reference - timedelta(days=settings.TRENDING_WINDOW_DAYS)
+    return TrendingWindow(start=since.date(), end=reference.date(), reference=reference)
+
+
+def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPage:
+    """A page of the window's papers by trending score; see docs/ranking.md."""
+    return paginate(trending_ids(window, category), number)
+
+
+def trending_ids(window: TrendingWindow, category: str = "") -> list[int]:
+    """Ids of the papers in the trending window, best score first."""
+    papers = Paper.objects.filter(daily_entry__day__range=(window.start, window.end))
+    if category:
+        papers = papers.filter(category_filter(category))
+    rows = papers.values_list(
+        "id", "source_upvotes", "local_upvotes", "published",
+        "daily_entry__submitted_at", "daily_entry__day",
+    )  # fmt: skip
+    tz, gravity = timezone.get_current_timezone(), settings.TRENDING_GRAVITY
+
+    def key(row: tuple[Any, ...]) -> tuple[float, float, int]:
+        pk, source, local, published, submitted_at, day = row
+        entered = ranking.entered_at(submitted_at, day, tz)
+        score = ranking.trending_score(source + local, ranking.age_hours(entered, window.reference), gravity)
+        # Ties (common before anyone votes) fall back to the feed order: recency, then id.
+        return score, _stamp(published), pk
+
+    return [row[0] for row in sorted(rows, key=key, reverse=True)]
+
+
+def author_feed(name: str, number: Any) -> FeedPage:
+    """A page of the papers `name` is an author of, newest first."""
+    # A subquery rather than a join: a name listed twice on one paper still yields it once.
+    rows = PaperAuthor.objects.filter(name=name).values("paper_id")
+    written = Paper.objects.filter(id__in=rows)
+    return paginate(written.order_by(*NEWEST_FIRST).values_list("id", flat=True), number)
+
+
+def get_paper(arxiv_id: str) -> Paper | None:
+    """One paper with its feed entry and submitter, in one query."""
+    papers = Paper.objects.select_related("daily_entry", "daily_entry__submitted_by")
+    return papers.filter(arxiv_id=arxiv_id).first()
+
+
+def paginate(ids: Sequence[int] | QuerySet[Any], number: Any) -> FeedPage:
+    page = Paginator(ids, settings.FEED_PAGE_SIZE).page(number)  # type: ignore[arg-type]
+    return FeedPage(papers=cards(list(page.object_list)), page=page)
+
+
+def cards(ids: list[int]) -> list[Paper]:
+    """Load what the paper cards show for `ids`, keeping their order."""
+    if not ids:
+        return []
+    papers = Paper.objects.filter(id__in=ids).select_related("daily_entry").only(*CARD_FIELDS)
+    by_id = {paper.id: paper for paper in papers}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _stamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment else float("-inf")
