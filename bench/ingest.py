@@ -22,8 +22,11 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--keep", type=Path, help="Keep the database in this directory "
-                        "(for bench/pages.py) instead of a temporary one.")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="Keep the database in this directory (for bench/pages.py) instead of a temporary one.",
+    )
     args = parser.parse_args()
     if not args.data.is_file():
         print(f"benchmark data missing: {args.data} (it lives in ../shared/data/arxiv)")

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.loopback import loopback  # noqa: F401 - a fixture, shared by import
+
 DATA = Path(__file__).parent / "data"
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
 if os.environ.get("DAILYPAPERS_TEST_DB") == "postgres":
     from tests.pgserver import start_postgres

@@ -37,12 +37,28 @@ def start_postgres() -> PostgresServer:
     directory = Path(tempfile.mkdtemp(prefix="dailypapers-pg-"))
     directory.chmod(0o777)
     data = directory / "data"
-    _run(["initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "utf8",
-          "--no-sync", "--no-instructions"], user)
+    _run(
+        [
+            "initdb",
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "utf8",
+            "--no-sync",
+            "--no-instructions",
+        ],
+        user,
+    )
     port = _free_port()
     options = f"-h 127.0.0.1 -p {port} -k {directory} -F -c max_connections=200"
-    _run(["pg_ctl", "-D", str(data), "-w", "-l", str(directory / "log"), "-o", options,
-          "start"], user)
+    _run(
+        ["pg_ctl", "-D", str(data), "-w", "-l", str(directory / "log"), "-o", options, "start"],
+        user,
+    )
     return PostgresServer(directory, port, user)
 
 
@@ -53,8 +69,13 @@ def _bin(name: str) -> str:
 
 
 def _run(args: list[str], user: str | None) -> None:
-    subprocess.run([_bin(args[0]), *args[1:]], check=True, user=user,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        [_bin(args[0]), *args[1:]],
+        check=True,
+        user=user,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _server_user() -> str | None:

@@ -20,9 +20,12 @@ OPERATOR_COMMANDS = {
 def usage() -> str:
     lines = ["usage: dailypapers <command> [options]", "", "Commands:"]
     lines += [f"  {name:<16} {text}" for name, text in OPERATOR_COMMANDS.items()]
-    lines += ["", "`dailypapers <command> --help` explains each command.",
-              "Any other Django management command also works (dailypapers help --commands).",
-              "The database comes from DATABASE_URL (default sqlite:///var/dailypapers.sqlite3)."]
+    lines += [
+        "",
+        "`dailypapers <command> --help` explains each command.",
+        "Any other Django management command also works (dailypapers help --commands).",
+        "The database comes from DATABASE_URL (default sqlite:///var/dailypapers.sqlite3).",
+    ]
     return "\n".join(lines)
 
 

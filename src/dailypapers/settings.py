@@ -7,26 +7,42 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from dailypapers.config import as_bool, as_list, env
+from dailypapers.config import as_bool, as_list, env, load_or_create_secret
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env("DAILYPAPERS_DATA_DIR", "var", "Directory for the SQLite database, "
-                    "collected static files and search indexes."))
+DATA_DIR = Path(
+    env(
+        "DAILYPAPERS_DATA_DIR",
+        "var",
+        "Directory for the SQLite database, collected static files and search indexes.",
+    )
+)
 
 DEV_SECRET_KEY = "dev-insecure-dailypapers-key-change-me"
 DEBUG = env("DEBUG", "false", "Django debug mode; never on in production.", as_bool)
-SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY, "Secret for signing cookies and tokens; "
-                 "required (not the development key) whenever DEBUG is off and "
-                 "DAILYPAPERS_ALLOW_DEV_KEY is not set.")
-ALLOW_DEV_KEY = env("DAILYPAPERS_ALLOW_DEV_KEY", "true", "Allow the development secret key "
-                    "with DEBUG off; `make run` on a laptop sets it, a server must not.", as_bool)
-if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not ALLOW_DEV_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DEBUG is off.")
+SECRET_KEY = env(
+    "SECRET_KEY",
+    "",
+    "Secret for signing cookies and tokens. Unset: a random key "
+    "is generated once into DAILYPAPERS_DATA_DIR/secret_key and reused.",
+)
+if not SECRET_KEY:
+    SECRET_KEY = load_or_create_secret(DATA_DIR / "secret_key")
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured("SECRET_KEY is the development key, refused when DEBUG is off.")
 
-ALLOWED_HOSTS = env("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver",
-                    "Comma-separated host names the site answers to.", as_list)
-CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins trusted for "
-                           "CSRF, e.g. https://papers.example.org.", as_list)
+ALLOWED_HOSTS = env(
+    "ALLOWED_HOSTS",
+    "127.0.0.1,localhost,[::1],testserver",
+    "Comma-separated host names the site answers to.",
+    as_list,
+)
+CSRF_TRUSTED_ORIGINS = env(
+    "CSRF_TRUSTED_ORIGINS",
+    "",
+    "Comma-separated origins trusted for CSRF, e.g. https://papers.example.org.",
+    as_list,
+)
 SITE_NAME = env("SITE_NAME", "Daily Papers", "Name shown in the header and page titles.")
 
 INSTALLED_APPS = [
@@ -71,8 +87,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dailypapers.sqlite3'}",
-                   "Database to use: sqlite:///path or postgresql://user:pass@host:port/name.")
+DATABASE_URL = env(
+    "DATABASE_URL",
+    f"sqlite:///{DATA_DIR / 'dailypapers.sqlite3'}",
+    "Database to use: sqlite:///path or postgresql://user:pass@host:port/name.",
+)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -102,6 +121,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the shared layout; apps keep their own
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -115,34 +135,63 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "dailypapers": {"handlers": ["console"], "level": env(
-            "LOG_LEVEL", "INFO", "Log level of dailypapers' own messages.")},
+        "dailypapers": {
+            "handlers": ["console"],
+            "level": env("LOG_LEVEL", "INFO", "Log level of dailypapers' own messages."),
+        },
     },
 }
 
 # Ingestion: base URLs are settings so tests can point sources at a loopback server.
-ARXIV_API_URL = env("ARXIV_API_URL", "https://export.arxiv.org/api/query",
-                    "arXiv export API endpoint (Atom).")
-ARXIV_RSS_URL = env("ARXIV_RSS_URL", "https://rss.arxiv.org/atom",
-                    "arXiv announcement feeds base URL; the category is appended.")
-ARXIV_OAI_URL = env("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai",
-                    "arXiv OAI-PMH endpoint.")
-HF_API_URL = env("HF_API_URL", "https://huggingface.co", "Hugging Face base URL for "
-                 "/api/daily_papers.")
-INGEST_REQUEST_INTERVAL = env("INGEST_REQUEST_INTERVAL", "3.0", "Minimum seconds between two "
-                              "requests to the same host (arXiv asks for 3).", float)
-INGEST_MAX_RETRIES = env("INGEST_MAX_RETRIES", "5", "Retries on 429/5xx before a fetch gives "
-                         "up.", int)
+ARXIV_API_URL = env(
+    "ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv export API endpoint (Atom)."
+)
+ARXIV_RSS_URL = env(
+    "ARXIV_RSS_URL",
+    "https://rss.arxiv.org/atom",
+    "arXiv announcement feeds base URL; the category is appended.",
+)
+ARXIV_OAI_URL = env("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai", "arXiv OAI-PMH endpoint.")
+HF_API_URL = env(
+    "HF_API_URL", "https://huggingface.co", "Hugging Face base URL for /api/daily_papers."
+)
+INGEST_REQUEST_INTERVAL = env(
+    "INGEST_REQUEST_INTERVAL",
+    "3.0",
+    "Minimum seconds between two requests to the same host (arXiv asks for 3).",
+    float,
+)
+INGEST_MAX_RETRIES = env(
+    "INGEST_MAX_RETRIES", "5", "Retries on 429/5xx before a fetch gives up.", int
+)
 INGEST_TIMEOUT = env("INGEST_TIMEOUT", "30", "Seconds before a source request times out.", float)
-INGEST_USER_AGENT = env("INGEST_USER_AGENT", "dailypapers/0.1 (self-hosted)",
-                        "User-Agent sent to arXiv and Hugging Face.")
+INGEST_USER_AGENT = env(
+    "INGEST_USER_AGENT",
+    "dailypapers/0.1 (self-hosted)",
+    "User-Agent sent to arXiv and Hugging Face.",
+)
+
+# Serving (dailypapers serve).
+WEB_WORKERS = env("WEB_WORKERS", "3", "gunicorn worker processes for `dailypapers serve`.", int)
+WEB_THREADS = env("WEB_THREADS", "2", "Threads per gunicorn worker.", int)
+FORWARDED_ALLOW_IPS = env(
+    "FORWARDED_ALLOW_IPS", "127.0.0.1", "Proxies whose X-Forwarded-* headers gunicorn trusts."
+)
 
 # Reading.
 FEED_PAGE_SIZE = env("FEED_PAGE_SIZE", "30", "Papers per feed page.", int)
-TRENDING_WINDOW_DAYS = env("TRENDING_WINDOW_DAYS", "7", "How many days of the feed the "
-                           "trending page ranks (see docs/ranking.md).", int)
-TRENDING_GRAVITY = env("TRENDING_GRAVITY", "1.5", "How fast a paper's trending score "
-                       "decays with age (see docs/ranking.md).", float)
+TRENDING_WINDOW_DAYS = env(
+    "TRENDING_WINDOW_DAYS",
+    "7",
+    "How many days of the feed the trending page ranks (see docs/ranking.md).",
+    int,
+)
+TRENDING_GRAVITY = env(
+    "TRENDING_GRAVITY",
+    "1.5",
+    "How fast a paper's trending score decays with age (see docs/ranking.md).",
+    float,
+)
 
 # Production hardening; see docs/operations.md.
 SECURE_CONTENT_TYPE_NOSNIFF = True

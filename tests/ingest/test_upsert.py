@@ -16,9 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def make_paper(arxiv_id: str = "2501.00001", **fields: object) -> ParsedPaper:
     base = ParsedPaper(
-        arxiv_id=arxiv_id, version=1, title="A  study\nof things", abstract="We study things.",
-        authors=["Ada Lovelace", "Alan Turing"], categories=["cs.CL", "cs.AI"],
-        published=datetime(2025, 1, 2, tzinfo=UTC), updated=datetime(2025, 1, 2, tzinfo=UTC),
+        arxiv_id=arxiv_id,
+        version=1,
+        title="A  study\nof things",
+        abstract="We study things.",
+        authors=["Ada Lovelace", "Alan Turing"],
+        categories=["cs.CL", "cs.AI"],
+        published=datetime(2025, 1, 2, tzinfo=UTC),
+        updated=datetime(2025, 1, 2, tzinfo=UTC),
         feed_day=date(2025, 1, 3),
     )
     return replace(base, **fields)  # type: ignore[arg-type]
@@ -31,8 +36,9 @@ def test_new_papers_are_stored_with_authors_and_feed_entry() -> None:
     assert paper.title == "A study of things"
     assert paper.primary_category == "cs.CL"
     assert paper.authors == ["Ada Lovelace", "Alan Turing"]
-    assert list(PaperAuthor.objects.filter(paper=paper).order_by("position")
-                .values_list("name", flat=True)) == ["Ada Lovelace", "Alan Turing"]
+    assert list(
+        PaperAuthor.objects.filter(paper=paper).order_by("position").values_list("name", flat=True)
+    ) == ["Ada Lovelace", "Alan Turing"]
     assert DailyEntry.objects.get(paper=paper).day == date(2025, 1, 3)
 
 
@@ -47,8 +53,12 @@ def test_second_run_changes_nothing() -> None:
 
 def test_newer_version_updates_metadata_and_authors() -> None:
     upsert_papers([make_paper()], "file")
-    newer = make_paper(version=2, title="A better study", authors=["Grace Hopper"],
-                       updated=datetime(2025, 2, 1, tzinfo=UTC))
+    newer = make_paper(
+        version=2,
+        title="A better study",
+        authors=["Grace Hopper"],
+        updated=datetime(2025, 2, 1, tzinfo=UTC),
+    )
     summary = upsert_papers([newer], "arxiv-api")
     assert summary.updated == 1
     paper = Paper.objects.get()
@@ -80,16 +90,21 @@ def test_human_submission_moves_an_automated_feed_entry() -> None:
     summary = upsert_papers([hf], "hf-daily")
     assert summary.updated == 1
     entry = DailyEntry.objects.get()
-    assert (entry.day, entry.source, entry.submitter_name) == (date(2025, 1, 5), "hf-daily",
-                                                               "akhaliq")
+    assert (entry.day, entry.source, entry.submitter_name) == (
+        date(2025, 1, 5),
+        "hf-daily",
+        "akhaliq",
+    )
     assert Paper.objects.get().source_upvotes == 12
     upsert_papers([make_paper(feed_day=date(2025, 1, 9))], "arxiv-rss")
     assert DailyEntry.objects.get().day == date(2025, 1, 5)
 
 
 def test_links_found_in_abstract_and_comment() -> None:
-    paper = make_paper(abstract="Code is at https://github.com/org/repo.git.",
-                       comment="CVPR 2025. Project page: https://org.github.io/thing/")
+    paper = make_paper(
+        abstract="Code is at https://github.com/org/repo.git.",
+        comment="CVPR 2025. Project page: https://org.github.io/thing/",
+    )
     upsert_papers([paper], "file")
     stored = Paper.objects.get()
     assert stored.github_repo == "https://github.com/org/repo"

@@ -60,7 +60,10 @@ class IngestSummary:
     malformed: int = 0
 
     def line(self) -> str:
-        text = f"fetched {self.fetched}, new {self.new}, updated {self.updated}, skipped {self.skipped}"
+        text = (
+            f"fetched {self.fetched}, new {self.new}, updated {self.updated}, "
+            f"skipped {self.skipped}"
+        )
         return text + (f" ({self.malformed} malformed)" if self.malformed else "")
 
     def add(self, other: IngestSummary) -> None:
@@ -256,7 +259,7 @@ def _enter_feed(
             )
             touched.add(key)
         elif _should_move(entry, parsed, source):
-            entry.day = parsed.feed_day  # type: ignore[assignment]
+            entry.day = parsed.feed_day
             entry.submitted_at = parsed.feed_submitted_at
             entry.source = source
             entry.submitter_name = parsed.feed_submitter[:150]
@@ -307,7 +310,11 @@ def _adapt_json(value: Any) -> Any:
 # Counters a source did not report are stored as zero.
 _NOT_NULL = {"source_upvotes": 0, "source_comments": 0}
 # Columns needing adaptation before a raw executemany; None values stay None (NULL).
-_ADAPTERS = {"authors": _adapt_json, "published": _adapt_datetime, "updated": _adapt_datetime}
+_ADAPTERS: dict[str, Callable[[Any], Any]] = {
+    "authors": _adapt_json,
+    "published": _adapt_datetime,
+    "updated": _adapt_datetime,
+}
 
 
 def _prep_day(day: date | None) -> Any:

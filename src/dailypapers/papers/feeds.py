@@ -6,6 +6,7 @@ month of ids is cheap, sorting a month of abstracts is not (docs/ranking.md, "Pe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers import ranking
@@ -27,6 +28,14 @@ CARD_FIELDS = (
     "github_repo", "source_upvotes", "local_upvotes", "source_comments", "local_comments",
     "daily_entry__id", "daily_entry__day",
 )  # fmt: skip
+
+# An archive (cs, hep-th) optionally with a subject class (cs.CL, physics.comp-ph).
+ARXIV_CATEGORY = re.compile(
+    r"(?:astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin"
+    r"|nucl-ex|nucl-th|physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci"
+    r"|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|dg-ga|funct-an|mtrl-th|patt-sol"
+    r"|plasm-ph|q-alg|solv-int|supr-con)(?:\.[A-Za-z][A-Za-z\-]*)?"
+)
 
 # Upvotes, then recency; the id makes the order total so pages never overlap.
 FEED_ORDER = (
@@ -89,11 +98,18 @@ def period_feed(period: Period, category: str, number: Any) -> FeedPage:
 
 
 def categories_between(start: date, end: date) -> list[CategoryCount]:
-    """Every category some paper of those days lists (primary or not), alphabetically."""
-    papers = Paper.objects.filter(daily_entry__day__range=(start, end))
+    """The arXiv categories papers of those days list (primary or not), alphabetically.
+
+    Grouped by the whole category string in the database, then split here: far fewer rows
+    than papers. Tokens that are not arXiv categories (MSC or ACM classes some records carry)
+    are left out of the choice.
+    """
+    papers = Paper.objects.filter(daily_entry__day__range=(start, end)).order_by()
     counts: Counter[str] = Counter()
-    for categories in papers.values_list("categories", flat=True):
-        counts.update(categories.split())
+    for categories, n in papers.values_list("categories").annotate(n=Count("id")):
+        for name in categories.split():
+            if ARXIV_CATEGORY.fullmatch(name):
+                counts[name] += n
     return [CategoryCount(name, counts[name]) for name in sorted(counts)]
 
 

@@ -74,8 +74,13 @@ class PaperAuthor(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="paperauthor_unique_position")
+            models.UniqueConstraint(
+                fields=["paper", "position"], name="paperauthor_unique_position"
+            )
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DailyEntry(models.Model):
@@ -103,4 +108,3 @@ class DailyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.paper.arxiv_id}"
-

@@ -27,7 +27,7 @@ def excerpt(text: str, length: int = 300) -> str:
     if opened is not None:
         # An unclosed formula would show as raw TeX or swallow the rest of the card.
         cut = cut[:opened]
-    return cut.rstrip(" ,;:") + "…"
+    return cut.rstrip(" ,;:.") + "…"
 
 
 @register.filter

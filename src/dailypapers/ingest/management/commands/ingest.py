@@ -6,8 +6,8 @@ Example: dailypapers ingest arxiv-api --query 'cat:cs.CL' --max 200
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +114,12 @@ class Command(BaseCommand):
             from dailypapers.ingest.sources.hf_daily import HfDailySource
 
             return HfDailySource(day=options["day"])
-        from dailypapers.ingest.sources.files import open_file_source
+        from dailypapers.ingest.sources.files import FileFormatError, open_file_source
 
         path = SAMPLE if kind == "sample" else options["path"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        return open_file_source(path)
+        try:
+            return open_file_source(path)
+        except FileFormatError as error:
+            raise CommandError(str(error)) from error

@@ -1,0 +1,48 @@
+"""The `dailypapers` command: help, and the operator commands it fronts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from dailypapers.cli import main
+from dailypapers.papers.management.commands.serve import gunicorn_argv
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dailypapers.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_top_level_help_lists_operator_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("migrate", "serve", "ingest", "createsuperuser"):
+        assert f"  {command}" in out
+
+
+@pytest.mark.parametrize("command", ["serve", "ingest", "migrate", "createsuperuser"])
+def test_each_command_has_help(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: dailypapers" in result.stdout
+
+
+@pytest.mark.parametrize("source", ["arxiv-api", "arxiv-rss", "oai-pmh", "hf-daily", "file"])
+def test_each_ingest_source_has_help_with_example(source: str) -> None:
+    result = run_cli("ingest", source, "--help")
+    assert result.returncode == 0, result.stderr
+    assert f"Example: dailypapers ingest {source}" in result.stdout
+
+
+def test_serve_runs_gunicorn_on_the_given_address() -> None:
+    argv = gunicorn_argv("0.0.0.0", 8080, 3, 2)
+    assert argv[1:4] == ["-m", "gunicorn", "dailypapers.wsgi:application"]
+    assert argv[argv.index("--bind") + 1] == "0.0.0.0:8080"
+    assert gunicorn_argv("::1", 8000, 1, 1)[5] == "[::1]:8000"
