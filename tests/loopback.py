@@ -62,11 +62,16 @@ class Loopback:
         *bodies: bytes | str | Path,
         status: int = 200,
         content_type: str = "application/xml",
+        query: dict[str, str] | None = None,
         **params: str,
     ) -> None:
-        """Answer GET `path` (with these query parameters, others ignored) with `bodies` in turn."""
+        """Answer GET `path` (with these query parameters, others ignored) with `bodies` in turn.
+
+        Parameters go as keywords, or in `query` when their name is a keyword (`from`).
+        """
         replies = [Reply(status, _bytes(body), {"Content-Type": content_type}) for body in bodies]
-        self.routes.append(Route(path, params, replies or [Reply(status)]))
+        wanted = {**(query or {}), **params}
+        self.routes.append(Route(path, wanted, replies or [Reply(status)]))
 
     def fail_first(self, count: int, status: int = 429, retry_after: str | None = "1") -> None:
         """Answer the next `count` requests, whatever their path, with `status`."""

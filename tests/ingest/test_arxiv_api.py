@@ -33,12 +33,12 @@ ERROR_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 def papers(data_dir: Path, name: str) -> list[ParsedPaper]:
     items = parse_api_page((data_dir / name).read_bytes()).items
     assert all(isinstance(item, ParsedPaper) for item in items)
-    return items  # type: ignore[return-value]
+    return items
 
 
 def fetcher(waits: list[float] | None = None) -> PoliteFetcher:
     sink = waits if waits is not None else []
-    return PoliteFetcher(interval=0, backoff=0.01, sleep=sink.append)  # type: ignore[arg-type]
+    return PoliteFetcher(interval=0, backoff=0.01, sleep=sink.append)
 
 
 @pytest.fixture
@@ -116,10 +116,23 @@ def test_bodies_that_are_not_feeds_raise(body: bytes, message: str) -> None:
         parse_api_page(body)
 
 
+def test_a_rejected_query_reports_arxivs_reason(api: Loopback) -> None:
+    api.route("/api/query", ERROR_FEED, status=400)
+    with pytest.raises(FetchError, match="arXiv API error: incorrect id format for 1234.12345"):
+        list(ArxivApiSource("id_list", fetcher=fetcher()).fetch())
+    assert len(api.requests) == 1  # a 400 is not retried
+
+
+def test_a_400_without_an_error_feed_keeps_the_http_reason(api: Loopback) -> None:
+    api.route("/api/query", "<html>Bad Request</html>", status=400)
+    with pytest.raises(FetchError, match="HTTP 400"):
+        list(ArxivApiSource("id_list", fetcher=fetcher()).fetch())
+
+
 def test_source_asks_for_newest_first(api: Loopback, data_dir: Path) -> None:
     api.route("/api/query", data_dir / CLASSIC)
     source = ArxivApiSource("cat:cs.RO AND (neural)", max_results=2, fetcher=fetcher())
-    assert [p.arxiv_id for p in source.fetch()] == ["2510.14968", "2510.14827"]  # type: ignore[union-attr]
+    assert [p.arxiv_id for p in source.fetch()] == ["2510.14968", "2510.14827"]
     assert api.requests[0].params == {
         "search_query": "cat:cs.RO AND (neural)",
         "start": "0",
@@ -134,7 +147,7 @@ def test_pages_until_max_results(api: Loopback, data_dir: Path) -> None:
     api.route("/api/query", data_dir / NEW, start="2")
     source = ArxivApiSource("all:proton", max_results=5, fetcher=fetcher())
     source.page_size = 3
-    ids = [item.arxiv_id for item in source.fetch()]  # type: ignore[union-attr]
+    ids = [item.arxiv_id for item in source.fetch()]
     assert ids == ["2510.14968", "2510.14827", "nucl-ex/0408020", "1309.4668", "1610.08734"]
     # arXiv may return a short page; the next one starts after what actually came.
     assert [(r.params["start"], r.params["max_results"]) for r in api.requests] == [

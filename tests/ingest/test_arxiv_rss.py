@@ -19,54 +19,55 @@ ATOM = "rss_atom_cs.AI_2025-08-20.xml"
 DAY = date(2025, 8, 20)
 CROSS = ["2508.13426", "2508.13428", "2508.13429", "2508.13434", "2508.13435"]
 NEW = ["2508.14001", "2508.14002"]
-# RSS 2.0 as rss.arxiv.org/rss serves it (arXiv's "RSS feed specifications"), holding two real
-# entries of the recorded Atom feed with their abstracts shortened.
+# RSS 2.0 as rss.arxiv.org/rss serves it (arXiv's "RSS feed specifications"), constructed around
+# real metadata: an entry of the recorded Atom feed, and a paper of the recorded API response
+# announced as a replacement; abstracts shortened.
 RSS2 = b"""<?xml version='1.0' encoding='UTF-8'?>
 <rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"
      xmlns:atom="http://www.w3.org/2005/Atom" version="2.0">
-  <channel>
-    <title>cs.AI updates on arXiv.org</title>
-    <link>http://rss.arxiv.org/rss/cs.AI</link>
-    <lastBuildDate>Wed, 20 Aug 2025 04:00:19 +0000</lastBuildDate>
-    <pubDate>Wed, 20 Aug 2025 00:00:00 -0400</pubDate>
-    <item>
-      <title>EventTSF: Event-Aware Non-Stationary Time Series Forecasting</title>
-      <link>https://arxiv.org/abs/2508.13434</link>
-      <description>arXiv:2508.13434v1 Announce Type: cross
+ <channel>
+  <title>cs.AI updates on arXiv.org</title>
+  <link>http://rss.arxiv.org/rss/cs.AI</link>
+  <lastBuildDate>Wed, 20 Aug 2025 04:00:19 +0000</lastBuildDate>
+  <pubDate>Wed, 20 Aug 2025 00:00:00 -0400</pubDate>
+  <item>
+   <title>EventTSF: Event-Aware Non-Stationary Time Series Forecasting</title>
+   <link>https://arxiv.org/abs/2508.13434</link>
+   <description>arXiv:2508.13434v1 Announce Type: cross
 Abstract: Time series forecasting plays a vital role in critical domains.</description>
-      <guid isPermaLink="false">oai:arXiv.org:2508.13434v1</guid>
-      <category>cs.LG</category>
-      <category>cs.AI</category>
-      <pubDate>Wed, 20 Aug 2025 00:00:00 -0400</pubDate>
-      <arxiv:announce_type>cross</arxiv:announce_type>
-      <dc:creator>Yunfeng Ge, Ming Jin, Yiji Zhao, Hongyan Li, Bo Du, Chang Xu, Shirui Pan</dc:creator>
-    </item>
-    <item>
-      <title>Mitigating Easy Option Bias in Multiple-Choice Question Answering</title>
-      <link>https://arxiv.org/abs/2508.13428</link>
-      <description>arXiv:2508.13428v2 Announce Type: replace-cross
-Abstract: In this early study, we observe an Easy-Options Bias (EOB) issue.</description>
-      <guid isPermaLink="false">oai:arXiv.org:2508.13428v2</guid>
-      <category>cs.CV</category>
-      <pubDate>Wed, 20 Aug 2025 00:00:00 -0400</pubDate>
-      <arxiv:announce_type>replace-cross</arxiv:announce_type>
-      <arxiv:DOI>10.1000/example-doi</arxiv:DOI>
-      <arxiv:journal_reference>Proceedings, 2025</arxiv:journal_reference>
-      <dc:creator>Hao Zhang, Chen Li and Basura Fernando</dc:creator>
-    </item>
-  </channel>
+   <guid isPermaLink="false">oai:arXiv.org:2508.13434v1</guid>
+   <category>cs.LG</category>
+   <category>cs.AI</category>
+   <pubDate>Wed, 20 Aug 2025 00:00:00 -0400</pubDate>
+   <arxiv:announce_type>cross</arxiv:announce_type>
+   <dc:creator>Yunfeng Ge, Ming Jin, Yiji Zhao, Hongyan Li, Bo Du, Chang Xu, Shirui Pan</dc:creator>
+  </item>
+  <item>
+   <title>Electron cloud observations at the ISIS Proton Synchrotron</title>
+   <link>https://arxiv.org/abs/1309.4668</link>
+   <description>arXiv:1309.4668v2 Announce Type: replace-cross
+Abstract: The build up of electron clouds inside a particle accelerator.</description>
+   <guid isPermaLink="false">oai:arXiv.org:1309.4668v2</guid>
+   <category>physics.acc-ph</category>
+   <pubDate>Wed, 20 Aug 2025 00:00:00 -0400</pubDate>
+   <arxiv:announce_type>replace-cross</arxiv:announce_type>
+   <arxiv:DOI>10.5170/CERN-2013-002.237</arxiv:DOI>
+   <arxiv:journal_reference>CERN Yellow Report CERN-2013-002, pp.237-240</arxiv:journal_reference>
+   <dc:creator>A. Pertica and S. J. Payne</dc:creator>
+  </item>
+ </channel>
 </rss>"""
 
 
 def fetcher(waits: list[float] | None = None) -> PoliteFetcher:
     sink = waits if waits is not None else []
-    return PoliteFetcher(interval=0, backoff=0.01, sleep=sink.append)  # type: ignore[arg-type]
+    return PoliteFetcher(interval=0, backoff=0.01, sleep=sink.append)
 
 
 def parsed(data: bytes) -> list[ParsedPaper]:
     items = list(parse_announcements(data))
     assert all(isinstance(item, ParsedPaper) for item in items)
-    return items  # type: ignore[return-value]
+    return items
 
 
 def as_replacement(data: bytes, arxiv_id: str, title: str) -> bytes:
@@ -77,7 +78,9 @@ def as_replacement(data: bytes, arxiv_id: str, title: str) -> bytes:
     entry = text[start:end]
     changed = (
         entry.replace("v1</id>", "v2</id>")
-        .replace(f"arXiv:{arxiv_id}v1 Announce Type: new", f"arXiv:{arxiv_id}v2 Announce Type: replace")
+        .replace(
+            f"arXiv:{arxiv_id}v1 Announce Type: new", f"arXiv:{arxiv_id}v2 Announce Type: replace"
+        )
         .replace("<arxiv:announce_type>new<", "<arxiv:announce_type>replace<")
     )
     changed = changed[: changed.index("<title>") + 7] + title + changed[changed.index("</title>") :]
@@ -111,12 +114,13 @@ def test_rss2_items_and_replacements(data_dir: Path) -> None:
     assert cross.abstract == "Time series forecasting plays a vital role in critical domains."
     assert cross.authors[:2] == ["Yunfeng Ge", "Ming Jin"] and len(cross.authors) == 7
     assert (replacement.arxiv_id, replacement.version, replacement.feed_day) == (
-        "2508.13428",
+        "1309.4668",
         2,
         None,
     )
-    assert replacement.authors == ["Hao Zhang", "Chen Li", "Basura Fernando"]
-    assert (replacement.doi, replacement.journal_ref) == ("10.1000/example-doi", "Proceedings, 2025")
+    assert replacement.authors == ["A. Pertica", "S. J. Payne"]
+    assert replacement.doi == "10.5170/CERN-2013-002.237"
+    assert replacement.journal_ref == "CERN Yellow Report CERN-2013-002, pp.237-240"
 
 
 @pytest.mark.parametrize(
@@ -128,7 +132,9 @@ def test_rss2_items_and_replacements(data_dir: Path) -> None:
     ],
 )
 def test_ids_in_old_feed_titles_are_dropped(title: str, expected: str) -> None:
-    data = RSS2.replace(b"EventTSF: Event-Aware Non-Stationary Time Series Forecasting", title.encode())
+    data = RSS2.replace(
+        b"EventTSF: Event-Aware Non-Stationary Time Series Forecasting", title.encode()
+    )
     assert parsed(data)[0].title == expected
 
 
@@ -154,7 +160,7 @@ def test_each_category_is_fetched_and_a_paper_comes_once(feeds: Loopback, data_d
     feeds.route("/atom/cs.AI", data_dir / ATOM)
     feeds.route("/atom/cs.LG", data_dir / ATOM)
     items = list(ArxivRssSource(["cs.AI", "cs.LG"], fetcher=fetcher()).fetch())
-    assert [i.arxiv_id for i in items] == CROSS + NEW  # type: ignore[union-attr]
+    assert [i.arxiv_id for i in items] == CROSS + NEW
     assert [r.path for r in feeds.requests] == ["/atom/cs.AI", "/atom/cs.LG"]
 
 

@@ -12,7 +12,7 @@ from tests.loopback import Loopback
 
 def make_fetcher(waits: list[float], **options: float) -> PoliteFetcher:
     settings = {"interval": 0.0, "backoff": 0.5, "max_retries": 3, "timeout": 5.0, **options}
-    return PoliteFetcher(sleep=waits.append, **settings)  # type: ignore[arg-type]
+    return PoliteFetcher(sleep=waits.append, **settings)
 
 
 def test_second_request_to_a_host_waits_for_the_interval(loopback: Loopback) -> None:

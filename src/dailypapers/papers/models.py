@@ -36,7 +36,8 @@ class Paper(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-published"]
+        # Papers known only from an announcement feed have no date yet: last, on every database.
+        ordering = [models.F("published").desc(nulls_last=True)]
 
     def __str__(self) -> str:
         return f"{self.arxiv_id}: {self.title[:60]}"

@@ -6,6 +6,7 @@ elements, untyped titles) are read by local element names; see docs/ingest.md.
 
 from __future__ import annotations
 
+import urllib.error
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -49,6 +50,15 @@ def parse_api_page(data: bytes, what: str = "arXiv API response") -> ApiPage:
     return page
 
 
+def _api_error(body: bytes) -> FetchError | None:
+    """The error an arXiv error feed describes, or None when `body` is not an error feed."""
+    try:
+        parse_api_page(body)
+    except FetchError as error:
+        return error if str(error).startswith("arXiv API error:") else None
+    return None
+
+
 class ArxivApiSource:
     """Papers matching `query`, newest submissions first, at most `max_results` of them.
 
@@ -70,11 +80,23 @@ class ArxivApiSource:
     def fetch(self) -> Iterator[Item]:
         start = 0
         while start < self.max_results:
-            page = parse_api_page(self.fetcher.get(settings.ARXIV_API_URL, self._params(start)))
+            page = parse_api_page(self._get(start))
             yield from page.items[: self.max_results - start]
             start += len(page.items)
             if not page.items or (page.total is not None and start >= page.total):
                 return
+
+    def _get(self, start: int) -> bytes:
+        try:
+            return self.fetcher.get(settings.ARXIV_API_URL, self._params(start))
+        except FetchError as error:
+            # arXiv answers a bad query with HTTP 400 and an error feed saying what was wrong.
+            cause = error.__cause__
+            if isinstance(cause, urllib.error.HTTPError) and cause.code == 400:
+                explained = _api_error(cause.read())
+                if explained:
+                    raise explained from error
+            raise
 
     def _params(self, start: int) -> dict[str, str | int]:
         return {

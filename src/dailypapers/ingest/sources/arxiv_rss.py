@@ -36,7 +36,9 @@ _TITLE_ID = re.compile(r"\s*\(arXiv:\S+(?:\s+\[[^\]]*\])?(?:\s+[A-Z][A-Z ]*)?\)\
 ENTERS_FEED = {"new", "cross"}
 
 
-def parse_announcements(data: bytes, what: str = "arXiv feed") -> Iterator[ParsedPaper | MalformedEntry]:
+def parse_announcements(
+    data: bytes, what: str = "arXiv feed"
+) -> Iterator[ParsedPaper | MalformedEntry]:
     """Every entry of one announcement feed, new and cross-listed ones placed on its day."""
     root = parse_xml(data, what)
     channel = first(root, "channel") if local_name(root) == "rss" else root

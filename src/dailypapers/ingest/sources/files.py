@@ -69,7 +69,7 @@ def open_file_source(path: Path) -> Source:
 
 
 def detect_format(head: bytes) -> str:
-    """"jsonl", "arxiv-api", "arxiv-rss", "oai-pmh" or "hf-daily", from a file's first bytes."""
+    """Which parser reads a file (jsonl, arxiv-api, arxiv-rss, oai-pmh, hf-daily), by its head."""
     text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
     if not text:
         raise FileFormatError("the file is empty")
@@ -107,7 +107,7 @@ def _json_format(text: str) -> str:
         return "jsonl"
     if '"papers"' in text:
         return "hf-daily"
-    raise FileFormatError("a JSON object that is neither JSON Lines nor {\"papers\": [...]}")
+    raise FileFormatError('a JSON object that is neither JSON Lines nor {"papers": [...]}')
 
 
 def _head(path: Path) -> bytes:
