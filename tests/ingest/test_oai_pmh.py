@@ -14,7 +14,7 @@ from pytest_django import Settings
 
 from dailypapers.ingest.http import FetchError, PoliteFetcher
 from dailypapers.ingest.models import HarvestState
-from dailypapers.ingest.parsed import ParsedPaper
+from dailypapers.ingest.parsed import Checkpoint, ParsedPaper
 from dailypapers.ingest.sources.oai_pmh import OaiError, OaiPmhSource, parse_oai_page
 from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import DailyEntry, Paper
@@ -38,8 +38,15 @@ def fetcher(max_retries: int = 3) -> PoliteFetcher:
 
 
 def papers(items: list[object]) -> list[ParsedPaper]:
-    assert all(isinstance(item, ParsedPaper) for item in items)
-    return items
+    """The papers among a harvest's items (it also yields checkpoints)."""
+    found = [item for item in items if not isinstance(item, Checkpoint)]
+    assert all(isinstance(item, ParsedPaper) for item in found)
+    return found  # type: ignore[return-value]
+
+
+def harvest(source: OaiPmhSource) -> str:
+    """Run a harvest through the real store, which is what saves the harvest state."""
+    return upsert_papers(source.fetch(), source.name).line()
 
 
 @pytest.fixture
@@ -90,8 +97,10 @@ def test_no_records_is_an_empty_page_and_other_errors_raise() -> None:
 @pytest.mark.django_db
 def test_harvest_follows_the_token_and_remembers_the_day(oai: Loopback, data_dir: Path) -> None:
     oai.route("/oai", data_dir / "oai_pmh_cs_page1.xml", set="cs")
-    items = list(OaiPmhSource("cs", from_day=date(2024, 1, 1), fetcher=fetcher()).fetch())
-    assert [p.arxiv_id for p in papers(items)] == [
+    assert harvest(OaiPmhSource("cs", from_day=date(2024, 1, 1), fetcher=fetcher())) == (
+        "fetched 4, new 4, updated 0, skipped 0"
+    )
+    assert sorted(Paper.objects.values_list("arxiv_id", flat=True)) == [
         "2401.00685",
         "2401.02015",
         "2401.03093",
@@ -109,7 +118,7 @@ def test_harvest_follows_the_token_and_remembers_the_day(oai: Loopback, data_dir
 def test_next_harvest_starts_where_the_last_stopped(oai: Loopback) -> None:
     HarvestState.objects.create(key="oai-pmh:cs", last_datestamp=date(2024, 5, 19))
     oai.route("/oai", oai_error("noRecordsMatch", "2024-06-02"), query={"from": "2024-05-19"})
-    assert list(OaiPmhSource("cs", fetcher=fetcher()).fetch()) == []
+    assert harvest(OaiPmhSource("cs", fetcher=fetcher())).startswith("fetched 0,")
     assert oai.requests[0].params["from"] == "2024-05-19"
     # Nothing changed up to the response date, so the next harvest may start there.
     assert HarvestState.objects.get(key="oai-pmh:cs").last_datestamp == date(2024, 6, 2)
@@ -117,23 +126,40 @@ def test_next_harvest_starts_where_the_last_stopped(oai: Loopback) -> None:
 
 @pytest.mark.django_db
 def test_interrupted_harvest_resumes_from_its_token(oai: Loopback, data_dir: Path) -> None:
+    oai.routes.clear()  # the second page is down at first
     oai.route("/oai", data_dir / "oai_pmh_cs_page1.xml", set="cs")
-    harvest = OaiPmhSource("cs", from_day=date(2024, 1, 1), fetcher=fetcher(max_retries=1)).fetch()
-    assert [next(harvest).arxiv_id, next(harvest).arxiv_id] == ["2401.00685", "2401.02015"]
-    oai.fail_first(5, status=503, retry_after="0")
+    oai.route("/oai", b"", status=503, resumptionToken=TOKEN)
+    source = OaiPmhSource("cs", from_day=date(2024, 1, 1), fetcher=fetcher(max_retries=1))
     with pytest.raises(FetchError, match="HTTP 503"):
-        next(harvest)
+        harvest(source)
+    # The token was saved only after the first page's papers were committed.
+    assert sorted(Paper.objects.values_list("arxiv_id", flat=True)) == [
+        "2401.00685",
+        "2401.02015",
+    ]
     state = HarvestState.objects.get(key="oai-pmh:cs")
     assert (state.last_datestamp, state.resumption_token) == (None, TOKEN)
 
-    oai.failures.clear()
-    resumed = list(OaiPmhSource("cs", fetcher=fetcher()).fetch())
-    assert [p.arxiv_id for p in papers(resumed)] == ["2401.03093", "2401.04081"]
+    oai.routes.clear()
+    oai.route("/oai", data_dir / "oai_pmh_cs_page2.xml", resumptionToken=TOKEN)
+    assert harvest(OaiPmhSource("cs", fetcher=fetcher())).startswith("fetched 2, new 2,")
     assert oai.requests[-1].params == {"verb": "ListRecords", "resumptionToken": TOKEN}
     state.refresh_from_db()
     assert (state.last_datestamp, state.resumption_token) == (date(2024, 5, 19), "")
 
 
+@pytest.mark.django_db
+def test_state_is_saved_only_when_its_checkpoint_is_reached(oai: Loopback, data_dir: Path) -> None:
+    oai.route("/oai", data_dir / "oai_pmh_cs_page1.xml", set="cs")
+    items = list(OaiPmhSource("cs", from_day=date(2024, 1, 1), fetcher=fetcher()).fetch())
+    assert [type(item).__name__ for item in items] == ["ParsedPaper"] * 2 + ["Checkpoint"] + [
+        "ParsedPaper"
+    ] * 2 + ["Checkpoint"]
+    state = HarvestState.objects.get(key="oai-pmh:cs")
+    assert (state.last_datestamp, state.resumption_token) == (None, "")
+
+
+@pytest.mark.django_db
 @pytest.mark.django_db
 def test_an_expired_token_falls_back_to_the_last_day(oai: Loopback, data_dir: Path) -> None:
     HarvestState.objects.create(
@@ -141,8 +167,7 @@ def test_an_expired_token_falls_back_to_the_last_day(oai: Loopback, data_dir: Pa
     )
     oai.route("/oai", oai_error("badResumptionToken"), resumptionToken="stale|1000")
     oai.route("/oai", data_dir / "oai_pmh_cs_page2.xml", query={"from": "2024-05-01"})
-    items = list(OaiPmhSource("cs", fetcher=fetcher()).fetch())
-    assert len(items) == 2
+    assert harvest(OaiPmhSource("cs", fetcher=fetcher())).startswith("fetched 2, new 2,")
     assert [r.params.get("resumptionToken", r.params.get("from")) for r in oai.requests] == [
         "stale|1000",
         "2024-05-01",

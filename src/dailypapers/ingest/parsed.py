@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,6 +23,13 @@ _PROJECT_HINT = re.compile(r"\b(project|page|website|homepage|demo)\b[^.]{0,25}$
 
 class MalformedEntry(ValueError):
     """An entry that cannot become a paper; the reason is the message."""
+
+
+@dataclass
+class Checkpoint:
+    """Yielded by a source between papers: `reached` runs once all before it are stored."""
+
+    reached: Callable[[], None]
 
 
 @dataclass

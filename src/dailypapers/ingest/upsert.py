@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 
 from dailypapers.ingest.merge import COUNTER_FIELDS, merge_changes, paper_row
-from dailypapers.ingest.parsed import MalformedEntry, ParsedPaper
+from dailypapers.ingest.parsed import Checkpoint, MalformedEntry, ParsedPaper
 from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class IngestSummary:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-Item = ParsedPaper | MalformedEntry
+Item = ParsedPaper | MalformedEntry | Checkpoint
 Row = dict[str, Any]
 
 
@@ -92,6 +92,8 @@ class PreparedBatch:
 
     rows: dict[str, Row]
     summary: IngestSummary
+    # Run once this batch is committed (a harvest saving where it got to).
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
 
 def upsert_papers(
@@ -105,8 +107,20 @@ def upsert_papers(
 
 
 def prepare_batches(items: Iterable[Item], batch_size: int) -> Iterator[PreparedBatch]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, batch_size)):
+    """Batches of at most `batch_size` papers; a Checkpoint ends the batch it falls in."""
+    batch: list[ParsedPaper | MalformedEntry] = []
+    for item in items:
+        if isinstance(item, Checkpoint):
+            prepared = prepare_batch(batch)
+            prepared.checkpoints.append(item)
+            yield prepared
+            batch = []
+            continue
+        batch.append(item)
+        if len(batch) == batch_size:
+            yield prepare_batch(batch)
+            batch = []
+    if batch:
         yield prepare_batch(batch)
 
 
@@ -118,12 +132,14 @@ def write_batches(
     summary = IngestSummary()
     for batch in batches:
         summary.add(write_batch(batch, source))
+        for checkpoint in batch.checkpoints:
+            checkpoint.reached()
         if on_progress:
             on_progress(batch.summary.fetched)
     return summary
 
 
-def prepare_batch(batch: list[Item]) -> PreparedBatch:
+def prepare_batch(batch: list[ParsedPaper | MalformedEntry]) -> PreparedBatch:
     summary = IngestSummary(fetched=len(batch))
     rows: dict[str, Row] = {}
     for item in batch:

@@ -11,12 +11,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 
 from dailypapers.ingest.http import FetchError, PoliteFetcher
 from dailypapers.ingest.models import HarvestState
-from dailypapers.ingest.parsed import MalformedEntry, ParsedPaper, split_arxiv_id
+from dailypapers.ingest.parsed import Checkpoint, MalformedEntry, ParsedPaper, split_arxiv_id
 from dailypapers.ingest.sources.atom import (
     children,
     first,
@@ -138,7 +139,7 @@ class OaiPmhSource:
     def key(self) -> str:
         return f"oai-pmh:{self.set_spec}"
 
-    def fetch(self) -> Iterator[ParsedPaper | MalformedEntry]:
+    def fetch(self) -> Iterator[ParsedPaper | MalformedEntry | Checkpoint]:
         state, _ = HarvestState.objects.get_or_create(key=self.key)
         params = self._first_params(state)
         latest: date | None = None
@@ -148,11 +149,11 @@ class OaiPmhSource:
             latest = max(filter(None, (latest, page.latest)), default=None)
             if not page.token:
                 break
-            # Saved once every record of this page is handed on; see docs/ingest.md.
-            _save(state, resumption_token=page.token)
+            # Saved only once every record before it is committed; see docs/ingest.md.
+            yield Checkpoint(partial(_save, state, resumption_token=page.token))
             params = {"verb": "ListRecords", "resumptionToken": page.token}
         reached = latest or page.response_day or state.last_datestamp
-        _save(state, last_datestamp=reached, resumption_token="")
+        yield Checkpoint(partial(_save, state, last_datestamp=reached, resumption_token=""))
 
     def _first_params(self, state: HarvestState) -> dict[str, str | int]:
         if state.resumption_token and self.from_day is None:
