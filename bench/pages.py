@@ -17,6 +17,7 @@ import shlex
 import statistics
 import sys
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class Result:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    # Pages only: whitenoise's complaint about a missing collectstatic directory is noise here.
+    warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
     from dailypapers.papers.models import Paper
 
@@ -127,7 +130,9 @@ def _p95(timings: list[float]) -> float:
 def print_report(results: list[Result], papers: int, args: argparse.Namespace) -> None:
     from django.db import connection
 
-    print(f"Reading pages, {papers:,} papers on {connection.vendor}, Python {sys.version.split()[0]}")
+    print(
+        f"Reading pages, {papers:,} papers on {connection.vendor}, Python {sys.version.split()[0]}"
+    )
     print()
     print("| page | requests | median ms | p95 ms | queries |")
     print("|---|---:|---:|---:|---:|")
@@ -154,6 +159,8 @@ def _hide_password(url: str) -> str:
         return url
     scheme, rest = url.split("://", 1)
     credentials, host = rest.rsplit("@", 1)
+    if ":" not in credentials:
+        return url
     return f"{scheme}://{credentials.split(':')[0]}:***@{host}"
 
 

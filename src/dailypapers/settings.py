@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dailypapers.papers",
     "dailypapers.ingest",
+    "dailypapers.search",
 ]
 
 MIDDLEWARE = [

@@ -109,3 +109,17 @@ def test_links_found_in_abstract_and_comment() -> None:
     stored = Paper.objects.get()
     assert stored.github_repo == "https://github.com/org/repo"
     assert stored.project_page == "https://org.github.io/thing/"
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        (["cs.CL", "68T50", "I.2.7", "accepted", "cs.AI"], "cs.CL cs.AI"),
+        (["hep-th", "math-ph", "math.MP"], "hep-th math-ph math.MP"),
+        (["cond-mat.mes-hall", "q-bio.BM", "astro-ph"], "cond-mat.mes-hall q-bio.BM astro-ph"),
+        (["cs.CL", "cs.CL"], "cs.CL"),
+    ],
+)
+def test_only_arxiv_categories_are_kept(raw: list[str], kept: str) -> None:
+    upsert_papers([make_paper(categories=raw)], "file")
+    assert Paper.objects.get().categories == kept

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dailypapers.ingest.parsed import MalformedEntry, ParsedPaper, clean_text, find_links
+from dailypapers.ingest.parsed import (
+    MalformedEntry,
+    ParsedPaper,
+    clean_text,
+    find_links,
+    is_arxiv_category,
+)
 
 # Metadata that a newer version replaces and an older or equal one may only fill in.
 CORE_FIELDS = (
@@ -49,7 +55,7 @@ def paper_row(parsed: ParsedPaper) -> dict[str, Any]:
     if not github or not project:
         found_github, found_project = find_links(abstract, comment)
         github, project = github or found_github, project or found_project
-    categories = [c for c in (cat.strip() for cat in parsed.categories) if c]
+    categories = [c for c in (cat.strip() for cat in parsed.categories) if is_arxiv_category(c)]
     row: dict[str, Any] = {
         "arxiv_id": parsed.arxiv_id,
         "version": parsed.version or 0,

@@ -21,6 +21,22 @@ _URL = re.compile(r"https?://[^\s<>\"'{}\\)\]]+", re.IGNORECASE)
 _PROJECT_HINT = re.compile(r"\b(project|page|website|homepage|demo)\b[^.]{0,25}$", re.IGNORECASE)
 
 
+# arXiv's archives, current and retired; a category is ARCHIVE or ARCHIVE.SUBJECT. Sources
+# also put MSC (68T50) and ACM (I.2.7) classes or stray words among categories: dropped.
+ARXIV_ARCHIVES = frozenset(
+    "astro-ph cond-mat cs econ eess gr-qc hep-ex hep-lat hep-ph hep-th math math-ph nlin "
+    "nucl-ex nucl-th physics q-bio q-fin quant-ph stat acc-phys adap-org alg-geom ao-sci "
+    "atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas dg-ga funct-an mtrl-th patt-sol "
+    "plasm-ph q-alg solv-int supr-con".split()
+)
+_CATEGORY = re.compile(r"(?P<archive>[a-z][a-z\-]*)(?:\.[A-Za-z][A-Za-z\-]*)?")
+
+
+def is_arxiv_category(text: str) -> bool:
+    match = _CATEGORY.fullmatch(text)
+    return bool(match and match["archive"] in ARXIV_ARCHIVES)
+
+
 class MalformedEntry(ValueError):
     """An entry that cannot become a paper; the reason is the message."""
 

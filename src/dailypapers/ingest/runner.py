@@ -7,7 +7,6 @@ import queue
 import sys
 from collections.abc import Iterator
 
-from django.db import connections
 from tqdm import tqdm
 
 from dailypapers.ingest.sources.base import Source
@@ -44,7 +43,9 @@ def _prepared_in_subprocess(source: Source, batch_size: int) -> Iterator[Prepare
     """Parse in a child process while this one writes: parsing is a third of a bulk load."""
     context = multiprocessing.get_context("fork")
     channel = context.Queue(maxsize=4)
-    connections.close_all()  # the child must not share the parent's database connections
+    # The child never touches the database, and a forked multiprocessing child leaves through
+    # os._exit, so the connections it inherits are neither used nor closed (closing them would
+    # end the parent's PostgreSQL session).
     child = context.Process(target=_produce, args=(source, batch_size, channel), daemon=True)
     child.start()
     try:

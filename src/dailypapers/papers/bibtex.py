@@ -14,10 +14,14 @@ from dailypapers.papers.models import Paper
 _MATH = re.compile(r"(?<!\\)(\$\$?)(?:[^$\\]|\\.)+?(?<!\\)\1", re.DOTALL)
 _SPECIAL = re.compile(r"(?<!\\)([&%#_$])")
 _BRACES = re.compile(r"(?<!\\)([{}])")
+# Words a citation key skips to reach the first one that says what the paper is about.
 _STOPWORDS = frozenset(
-    "a an the on of in for and to with from towards toward via is are at by as do does can "
-    "what how why when".split()
-)
+    {
+        "a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "from", "towards",
+        "toward", "via", "is", "are", "at", "by", "as", "do", "does", "can", "what", "how",
+        "why", "when",
+    }
+)  # fmt: skip
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _NEW_STYLE_ID = re.compile(r"(\d{2})(\d{2})\.\d{4,5}")
 _OLD_STYLE_ID = re.compile(r".+/(\d{2})\d{5}")
@@ -67,8 +71,9 @@ def escape_tex(text: str) -> str:
     pieces, last = [], 0
     for match in _MATH.finditer(text):
         pieces.append(_escape_plain(text[last : match.start()], braces_balanced))
-        pieces.append(match.group(0) if _balanced(match.group(0)) else
-                      _escape_plain(match.group(0), False))  # fmt: skip
+        pieces.append(
+            match.group(0) if _balanced(match.group(0)) else _escape_plain(match.group(0), False)
+        )
         last = match.end()
     pieces.append(_escape_plain(text[last:], braces_balanced))
     return "".join(pieces)

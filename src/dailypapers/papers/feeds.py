@@ -24,10 +24,21 @@ from dailypapers.papers.periods import Period, period_containing
 
 # What a paper card shows; the rest (comment, journal ref, ...) stays in the database.
 CARD_FIELDS = (
-    "id", "arxiv_id", "title", "abstract", "authors", "categories", "published",
-    "github_repo", "source_upvotes", "local_upvotes", "source_comments", "local_comments",
-    "daily_entry__id", "daily_entry__day",
-)  # fmt: skip
+    "id",
+    "arxiv_id",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "published",
+    "github_repo",
+    "source_upvotes",
+    "local_upvotes",
+    "source_comments",
+    "local_comments",
+    "daily_entry__id",
+    "daily_entry__day",
+)
 
 # An archive (cs, hep-th) optionally with a subject class (cs.CL, physics.comp-ph).
 ARXIV_CATEGORY = re.compile(
@@ -38,6 +49,7 @@ ARXIV_CATEGORY = re.compile(
 )
 
 # Upvotes, then recency; the id makes the order total so pages never overlap.
+# see docs/ranking.md
 FEED_ORDER = (
     (F("source_upvotes") + F("local_upvotes")).desc(),
     F("published").desc(nulls_last=True),
@@ -68,16 +80,18 @@ class Neighbours:
     next: Period | None
 
 
-def category_filter(category: str) -> Q:
+def category_filter(category: str, field: str = "categories") -> Q:
     """Papers listing `category` among their space-separated categories, as a whole token.
 
-    Four exact patterns rather than one `contains`, so cs.C never matches cs.CL.
+    Four exact patterns rather than one `contains`, so cs.C never matches cs.CL
+    (see docs/ranking.md).
+    `field` reaches the categories from another model, e.g. "paper__categories".
     """
     return (
-        Q(categories=category)
-        | Q(categories__startswith=category + " ")
-        | Q(categories__endswith=" " + category)
-        | Q(categories__contains=" " + category + " ")
+        Q(**{field: category})
+        | Q(**{f"{field}__startswith": category + " "})
+        | Q(**{f"{field}__endswith": " " + category})
+        | Q(**{f"{field}__contains": " " + category + " "})
     )
 
 
@@ -94,7 +108,9 @@ def period_papers(period: Period, category: str = "") -> QuerySet[Paper]:
 def period_feed(period: Period, category: str, number: Any) -> FeedPage:
     """A page of the period's papers by upvotes then recency; InvalidPage for a bad number."""
     ids = period_papers(period, category).order_by(*FEED_ORDER).values_list("id", flat=True)
-    return paginate(ids, number)
+    # Unfiltered, the entries alone give the count: an index-only scan, no join.
+    days = DailyEntry.objects.filter(day__range=(period.start, period.end))
+    return paginate(ids, number, count=None if category else days.count())
 
 
 def categories_between(start: date, end: date) -> list[CategoryCount]:
@@ -122,11 +138,14 @@ def last_day_within(period: Period) -> date | None:
 
 
 def neighbours(period: Period, category: str = "") -> Neighbours:
-    """Skip empty periods (weekends, holidays) with one indexed query each way."""
+    """Skip empty periods (weekends, holidays) with one indexed query each way.
+
+    see docs/ranking.md: with a category, periods without that category are skipped too.
+    """
     entries = DailyEntry.objects.all()
     if category:
-        # Walks the day index from the period outwards and stops at the first match.
-        entries = entries.filter(paper__in=Paper.objects.filter(category_filter(category)))
+        # A join, not a subquery: the day index is walked outwards to the first match.
+        entries = entries.filter(category_filter(category, "paper__categories"))
     before = entries.filter(day__lt=period.start).order_by("-day").values_list("day", flat=True)
     after = entries.filter(day__gt=period.end).order_by("day").values_list("day", flat=True)
     previous, following = before.first(), after.first()
@@ -152,7 +171,9 @@ def trending_window(now: datetime) -> TrendingWindow | None:
         return None
     reference = ranking.reference_time(now, latest, timezone.get_current_timezone())
     since = reference - timedelta(days=settings.TRENDING_WINDOW_DAYS)
-    return TrendingWindow(start=since.date(), end=reference.date(), reference=reference)
+    # At midnight after the latest day, reference.date() is a day with no papers yet.
+    end = min(latest, reference.date())
+    return TrendingWindow(start=since.date(), end=end, reference=reference)
 
 
 def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPage:
@@ -162,19 +183,26 @@ def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPag
 
 def trending_ids(window: TrendingWindow, category: str = "") -> list[int]:
     """Ids of the papers in the trending window, best score first."""
-    papers = Paper.objects.filter(daily_entry__day__range=(window.start, window.end))
+    # No ORDER BY: the model's default ordering would sort rows only to be scored again.
+    papers = Paper.objects.filter(daily_entry__day__range=(window.start, window.end)).order_by()
     if category:
         papers = papers.filter(category_filter(category))
     rows = papers.values_list(
-        "id", "source_upvotes", "local_upvotes", "published",
-        "daily_entry__submitted_at", "daily_entry__day",
-    )  # fmt: skip
+        "id",
+        "source_upvotes",
+        "local_upvotes",
+        "published",
+        "daily_entry__submitted_at",
+        "daily_entry__day",
+    )
     tz, gravity = timezone.get_current_timezone(), settings.TRENDING_GRAVITY
 
     def key(row: tuple[Any, ...]) -> tuple[float, float, int]:
         pk, source, local, published, submitted_at, day = row
         entered = ranking.entered_at(submitted_at, day, tz)
-        score = ranking.trending_score(source + local, ranking.age_hours(entered, window.reference), gravity)
+        score = ranking.trending_score(
+            source + local, ranking.age_hours(entered, window.reference), gravity
+        )
         # Ties (common before anyone votes) fall back to the feed order: recency, then id.
         return score, _stamp(published), pk
 
@@ -195,8 +223,12 @@ def get_paper(arxiv_id: str) -> Paper | None:
     return papers.filter(arxiv_id=arxiv_id).first()
 
 
-def paginate(ids: Sequence[int] | QuerySet[Any], number: Any) -> FeedPage:
-    page = Paginator(ids, settings.FEED_PAGE_SIZE).page(number)  # type: ignore[arg-type]
+def paginate(ids: Sequence[int] | QuerySet[Any], number: Any, count: int | None = None) -> FeedPage:
+    """One page of `ids` as loaded cards; `count` when the caller knows it more cheaply."""
+    paginator = Paginator(ids, settings.FEED_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never computed
+    page = paginator.page(number)
     return FeedPage(papers=cards(list(page.object_list)), page=page)
 
 
@@ -204,7 +236,8 @@ def cards(ids: list[int]) -> list[Paper]:
     """Load what the paper cards show for `ids`, keeping their order."""
     if not ids:
         return []
-    papers = Paper.objects.filter(id__in=ids).select_related("daily_entry").only(*CARD_FIELDS)
+    papers = Paper.objects.filter(id__in=ids).select_related("daily_entry").order_by()
+    papers = papers.only(*CARD_FIELDS)
     by_id = {paper.id: paper for paper in papers}
     return [by_id[pk] for pk in ids if pk in by_id]
 

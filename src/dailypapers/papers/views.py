@@ -1,7 +1,7 @@
 """Reading pages: the feed by day, week and month, trending, a paper, an author's papers.
 
 Views parse the request, call one query function each from feeds.py and render; every page
-works without JavaScript (KaTeX only upgrades the TeX on paper pages).
+works without JavaScript (KaTeX only upgrades the TeX in titles and abstracts).
 """
 
 from __future__ import annotations

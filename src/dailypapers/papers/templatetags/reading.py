@@ -5,16 +5,24 @@ Everything returns plain strings; autoescaping still applies to what comes from 
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from urllib.parse import urlencode
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
+from dailypapers.papers.models import Paper
 from dailypapers.papers.periods import Period
 
 register = template.Library()
 
 SHOWN_AUTHORS = 3
+# Math delimiters as KaTeX reads them: $$ before $, and an escaped \$ is no delimiter.
+_DOLLARS = re.compile(r"\\.|\$\$|\$", re.DOTALL)
 
 
 @register.filter
@@ -31,14 +39,26 @@ def excerpt(text: str, length: int = 300) -> str:
 
 
 @register.filter
-def first_authors(authors: list[str]) -> list[str]:
-    return authors[:SHOWN_AUTHORS]
+def author_line(authors: list[str]) -> str:
+    """The first three authors and how many more: 'Ada Lovelace, Alan Turing + 4 more'."""
+    line = ", ".join(authors[:SHOWN_AUTHORS])
+    more = len(authors) - SHOWN_AUTHORS
+    return f"{line} + {more} more" if more > 0 else line
 
 
-@register.filter
-def more_authors(authors: list[str]) -> int:
-    """How many authors a card leaves out (shown as '+ N more')."""
-    return max(len(authors) - SHOWN_AUTHORS, 0)
+@register.simple_tag
+def card_date(paper: Paper) -> str:
+    """A <time> for when the paper appeared: published, else the day it entered the feed.
+
+    Formatted here rather than with |date: a listing shows thirty and the filter is slow.
+    """
+    moment = paper.published
+    day = timezone.localtime(moment).date() if moment else _feed_day(paper)
+    if day is None:
+        return ""
+    return format_html(
+        '<time datetime="{}">{} {}</time>', day.isoformat(), day.day, day.strftime("%b %Y")
+    )
 
 
 @register.filter
@@ -56,20 +76,22 @@ def period_url(period: Period | None, category: str = "") -> str:
     return f"{url}?{urlencode({'cat': category})}" if category else url
 
 
+def _feed_day(paper: Paper) -> date | None:
+    try:
+        return paper.daily_entry.day
+    except ObjectDoesNotExist:
+        return None
+
+
 def _unclosed_math(text: str) -> int | None:
     """Where a $ or $$ formula opens without closing in `text`, or None; \\$ is a dollar."""
-    opener, start, i = "", 0, 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
+    opener, start = "", 0
+    for match in _DOLLARS.finditer(text):
+        delimiter = match.group(0)
+        if delimiter.startswith("\\"):
             continue
-        if text[i] == "$":
-            delimiter = "$$" if text.startswith("$$", i) else "$"
-            if not opener:
-                opener, start = delimiter, i
-            elif opener == delimiter:
-                opener = ""
-            i += len(delimiter)
-            continue
-        i += 1
+        if not opener:
+            opener, start = delimiter, match.start()
+        elif opener == delimiter:
+            opener = ""
     return start if opener else None

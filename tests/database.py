@@ -1,0 +1,21 @@
+"""pytest plugin choosing the test database; loaded with `-p tests.database` (pyproject.toml).
+
+It must be a plugin: pytest-django reads the settings before conftest.py files are imported.
+DAILYPAPERS_TEST_DB=postgres starts a real PostgreSQL on loopback for the whole run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+if os.environ.get("DAILYPAPERS_TEST_DB") == "postgres":
+    from tests.pgserver import start_postgres
+
+    _server = start_postgres()
+    atexit.register(_server.stop)
+    os.environ["DATABASE_URL"] = _server.url
+else:
+    os.environ["DATABASE_URL"] = "sqlite:///:memory:"
