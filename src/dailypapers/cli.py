@@ -12,6 +12,8 @@ OPERATOR_COMMANDS = {
     "migrate": "Create or upgrade the database tables.",
     "serve": "Serve the site with a production server (gunicorn).",
     "ingest": "Bring papers in from arXiv, Hugging Face or a local file.",
+    "search": "Search indexes: status, update (catch up), reindex (rebuild).",
+    "eval": "Measure search quality on a BEIR-format dataset.",
     "createsuperuser": "Create an administrator account.",
     "check": "Check the configuration for problems.",
 }

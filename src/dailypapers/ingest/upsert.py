@@ -99,7 +99,7 @@ def upsert_papers(
     items: Iterable[Item],
     source: str,
     batch_size: int = 2000,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> IngestSummary:
     """Store every parsed paper; a MalformedEntry in `items` is logged and counted as skipped."""
     return write_batches(prepare_batches(items, batch_size), source, on_progress)
@@ -126,7 +126,7 @@ def prepare_batches(items: Iterable[Item], batch_size: int) -> Iterator[Prepared
 def write_batches(
     batches: Iterable[PreparedBatch],
     source: str,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> IngestSummary:
     summary = IngestSummary()
     for batch in batches:

@@ -80,7 +80,11 @@ class TantivyLexicalIndex:
         if not clauses:
             return []
         searcher = self._searcher()
-        result = searcher.search(tantivy.Query.boolean_query(clauses), limit, count=False)
+        combined = tantivy.Query.boolean_query(clauses)
+        if words:
+            result = searcher.search(combined, limit, count=False)
+        else:  # filters alone score every match the same: newest first then
+            result = searcher.search(combined, limit, count=False, order_by_field="day")
         return [
             LexicalHit(int(searcher.doc(address)["id"][0]), float(score))
             for score, address in result.hits

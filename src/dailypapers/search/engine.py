@@ -1,0 +1,168 @@
+"""The per-process search engine: the lexical index, the vector index and the query embedder.
+
+The vector index lives in memory and catches up from the search documents in the database at
+most once a second, so a paper embedded by the background job is searchable everywhere soon
+after, without any process coordinating with another (docs/search.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from dailypapers.search.embeddings import (
+    Embedder,
+    EmbedderUnavailable,
+    NullEmbedder,
+    OnnxEmbedder,
+    Vectors,
+)
+from dailypapers.search.lexical import TantivyLexicalIndex
+from dailypapers.search.models import SearchDocument
+from dailypapers.search.vectors import ExactVectorIndex, HnswVectorIndex, VectorIndex
+
+log = logging.getLogger(__name__)
+DIMENSION = 384
+# Documents saved within this margin before the last catch-up are read again: a transaction
+# that committed late may carry an earlier timestamp. Re-adding a vector is harmless.
+CATCH_UP_MARGIN = timedelta(seconds=5)
+
+
+def make_embedder() -> Embedder:
+    """The embedder the settings ask for; a NullEmbedder if it cannot load."""
+    if settings.SEARCH_EMBEDDER == "null":
+        return NullEmbedder("semantic search is switched off (SEARCH_EMBEDDER=null)")
+    try:
+        return OnnxEmbedder(threads=settings.SEARCH_EMBED_THREADS)
+    except (EmbedderUnavailable, ImportError, OSError) as error:
+        log.warning("semantic search unavailable: %s", error)
+        return NullEmbedder(str(error))
+
+
+class SearchEngine:
+    def __init__(self, directory: Path, embedder: Embedder) -> None:
+        self.directory = directory
+        self.embedder = embedder
+        self.lexical = TantivyLexicalIndex(directory / "lexical")
+        self.vectors: VectorIndex = ExactVectorIndex(DIMENSION)
+        self._watermark: datetime | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
+        self._load_snapshot()
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.directory / f"vectors-{_slug(self.embedder.model_id)}.hnsw"
+
+    def embed_query(self, text: str, budget_ms: float) -> Vectors:
+        """The query's vector, or EmbedderUnavailable when the model fails or is too slow."""
+        future = self._pool.submit(self._embed_one, text)
+        try:
+            return future.result(timeout=budget_ms / 1000)
+        except FutureTimeout:
+            raise EmbedderUnavailable(
+                f"the embedding model took longer than {budget_ms:.0f} ms"
+            ) from None
+        except EmbedderUnavailable:
+            raise
+        except Exception as error:  # a failing model must never take search down
+            raise EmbedderUnavailable(f"the embedding model failed: {error}") from error
+
+    @lru_cache(maxsize=512)  # noqa: B019 - one engine per process; results update as you type
+    def _embed_one(self, text: str) -> Vectors:
+        return self.embedder.embed([text])[0]
+
+    def vector_search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
+        self.catch_up()
+        return self.vectors.search(vector, limit)
+
+    def vector_of(self, paper_id: int) -> Vectors | None:
+        self.catch_up()
+        return self.vectors.get(paper_id)
+
+    def catch_up(self, force: bool = False) -> int:
+        """Load vectors saved since the last look; at most once a second unless forced."""
+        with self._lock:
+            if not force and time.monotonic() - self._checked < 1.0:
+                return 0
+            self._checked = time.monotonic()
+            docs = SearchDocument.objects.filter(
+                model_id=self.embedder.model_id, vector__isnull=False
+            )
+            if self._watermark is not None:
+                docs = docs.filter(indexed_at__gt=self._watermark - CATCH_UP_MARGIN)
+            rows = list(docs.order_by("indexed_at").values_list("paper_id", "vector", "indexed_at"))
+            if rows:
+                self._add(rows)
+                self._watermark = rows[-1][2]
+            return len(rows)
+
+    def save_snapshot(self) -> None:
+        """Build an HNSW graph of every vector and save it, so processes start fast."""
+        self.catch_up(force=True)
+        rows = SearchDocument.objects.filter(model_id=self.embedder.model_id, vector__isnull=False)
+        hnsw = HnswVectorIndex(DIMENSION, ef_search=settings.SEARCH_HNSW_EF)
+        ids, vectors = _matrix(rows.values_list("paper_id", "vector"))
+        hnsw.add(ids, vectors)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        hnsw.save(self.snapshot_path)
+        watermark = rows.order_by("-indexed_at").values_list("indexed_at", flat=True).first()
+        if watermark:
+            self.snapshot_path.with_suffix(".watermark").write_text(watermark.isoformat())
+
+    def _add(self, rows: Sequence[tuple[int, object, datetime]]) -> None:
+        # Never switch to HNSW here: building a graph of 100k+ vectors takes a minute, too
+        # long for a request. The snapshot (search reindex, the worker) brings HNSW in.
+        ids, vectors = _matrix((pk, vector) for pk, vector, _ in rows)
+        self.vectors.add(ids, vectors)
+
+    def _load_snapshot(self) -> None:
+        path, mark = self.snapshot_path, self.snapshot_path.with_suffix(".watermark")
+        if not (path.exists() and mark.exists()):
+            return
+        try:
+            self.vectors = HnswVectorIndex.load(path, DIMENSION, settings.SEARCH_HNSW_EF)
+            self._watermark = datetime.fromisoformat(mark.read_text().strip())
+        except (RuntimeError, ValueError, OSError) as error:
+            log.warning("ignoring unreadable vector snapshot %s: %s", path, error)
+
+
+def _matrix(rows: object) -> tuple[np.ndarray, np.ndarray]:
+    pairs = list(rows)  # type: ignore[call-overload]
+    ids = np.fromiter((pk for pk, _ in pairs), dtype=np.int64, count=len(pairs))
+    vectors = np.frombuffer(b"".join(bytes(v) for _, v in pairs), dtype=np.float32)
+    return ids, vectors.reshape(len(pairs), DIMENSION)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text)
+
+
+_engine: SearchEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> SearchEngine:
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = SearchEngine(Path(settings.SEARCH_INDEX_DIR), make_embedder())
+        return _engine
+
+
+def reset_engine(engine: SearchEngine | None = None) -> None:
+    """Replace the process's engine (tests, and after `search reindex`)."""
+    global _engine
+    with _engine_lock:
+        _engine = engine

@@ -1,0 +1,149 @@
+"""Search as the site answers it: id and title shortcuts, then lexical and semantic rankings
+fused by reciprocal rank fusion, filtered, paged; lexical alone when the embedder fails.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+
+from dailypapers.papers.models import Paper
+from dailypapers.search.embeddings import EmbedderUnavailable
+from dailypapers.search.engine import SearchEngine, get_engine
+from dailypapers.search.fusion import reciprocal_rank_fusion
+from dailypapers.search.query import SearchQuery, parse_query
+
+MODES = ("hybrid", "lexical", "dense")
+
+
+@dataclass
+class SearchHit:
+    paper: Paper
+    score: float
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    mode: str = "hybrid"  # what actually ran: hybrid, lexical, dense, or id
+    notice: str = ""  # why semantic search was left out, when it was
+    took_ms: float = 0.0
+
+    @property
+    def fell_back(self) -> bool:
+        return bool(self.notice)
+
+
+def search_papers(
+    raw: str,
+    *,
+    page: int = 1,
+    per_page: int | None = None,
+    mode: str = "hybrid",
+    engine: SearchEngine | None = None,
+) -> SearchResults:
+    """Answer one query; never raises for anything a reader can type."""
+    started = time.perf_counter()
+    query = parse_query(raw)
+    per_page = per_page or settings.SEARCH_PAGE_SIZE
+    results = SearchResults(query=query, page=max(1, page), mode=mode)
+    shortcut = _id_shortcut(query)
+    if shortcut is not None:
+        results.hits, results.total, results.mode = [SearchHit(shortcut, 1.0)], 1, "id"
+    elif query.words or query.has_filters:
+        ranked = _ranked_ids(query, mode, engine or get_engine(), results)
+        _fill_page(results, ranked, per_page)
+    results.took_ms = (time.perf_counter() - started) * 1000
+    return results
+
+
+def ranked_paper_ids(
+    raw: str, mode: str = "hybrid", engine: SearchEngine | None = None
+) -> list[int]:
+    """The ranked ids alone, as evaluation reads them (same path as the site)."""
+    query = parse_query(raw)
+    results = SearchResults(query=query, mode=mode)
+    return [pk for pk, _ in _ranked_ids(query, mode, engine or get_engine(), results)]
+
+
+def _id_shortcut(query: SearchQuery) -> Paper | None:
+    if not query.arxiv_id or query.has_filters:
+        return None
+    return Paper.objects.filter(arxiv_id=query.arxiv_id).first()
+
+
+def _ranked_ids(
+    query: SearchQuery, mode: str, engine: SearchEngine, results: SearchResults
+) -> list[tuple[int, float]]:
+    limit = settings.SEARCH_CANDIDATES
+
+    def lexical() -> list[tuple[int, float]]:
+        return [(hit.paper_id, hit.score) for hit in engine.lexical.search(query, limit)]
+
+    if mode == "lexical" or not query.words:
+        results.mode = "lexical"
+        return lexical()
+    try:
+        vector = engine.embed_query(query.text, settings.SEARCH_EMBED_BUDGET_MS)
+        # Filters apply after the vector search: fetch more so enough survive them.
+        dense = engine.vector_search(vector, limit * (5 if query.has_filters else 1))
+    except EmbedderUnavailable as error:
+        results.notice = f"Showing keyword results only: {error}."
+        results.mode = "lexical"
+        return lexical()
+    if mode == "dense":
+        return dense
+    return reciprocal_rank_fusion(
+        [[pk for pk, _ in lexical()], [pk for pk, _ in dense]],
+        [settings.SEARCH_LEXICAL_WEIGHT, settings.SEARCH_DENSE_WEIGHT],
+        k=settings.SEARCH_RRF_K,
+    )
+
+
+def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
+    """Load the candidates, keep those passing the filters, then cut the page."""
+    scores = dict(ranked)
+    papers = Paper.objects.in_bulk([pk for pk, _ in ranked])
+    kept = [papers[pk] for pk, _ in ranked if pk in papers and _passes(papers[pk], results.query)]
+    kept = _title_first(kept, results.query)
+    results.total = len(kept)
+    start = (results.page - 1) * per_page
+    results.hits = [SearchHit(paper, scores[paper.id]) for paper in kept[start : start + per_page]]
+
+
+def _title_first(papers: list[Paper], query: SearchQuery) -> list[Paper]:
+    """An exact title goes straight to that paper: move it to the top."""
+    if len(query.words) < 3:
+        return papers
+    for position, paper in enumerate(papers[:20]):
+        if _same_title(paper.title, query.text):
+            return [paper, *papers[:position], *papers[position + 1 :]]
+    return papers
+
+
+def _same_title(title: str, text: str) -> bool:
+    return _normalized(title) == _normalized(text)
+
+
+def _normalized(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _passes(paper: Paper, query: SearchQuery) -> bool:
+    if query.categories and not set(query.categories) & set(paper.category_list):
+        return False
+    authors = " ".join(paper.authors).lower()
+    for author in query.authors:
+        if not all(token in authors for token in re.findall(r"\w+", author.lower())):
+            return False
+    day: date | None = paper.published.date() if paper.published else None
+    if query.date_from and (day is None or day < query.date_from):
+        return False
+    return not (query.date_to and (day is None or day > query.date_to))

@@ -1,0 +1,73 @@
+"""`dailypapers search status|update|reindex`: look after the search indexes.
+
+Example: dailypapers search update
+"""
+
+from __future__ import annotations
+
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from dailypapers.papers.models import Paper
+from dailypapers.search import indexer
+from dailypapers.search.engine import get_engine, reset_engine
+
+
+class Command(BaseCommand):
+    help = "Look after the search indexes: status, update (catch up), reindex (rebuild)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="ACTION", parser_class=ArgumentParser
+        )
+        sub.add_parser(
+            "status",
+            help="How many papers are indexed and how many lack vectors.",
+            description="Example: dailypapers search status",
+        )
+        update = sub.add_parser(
+            "update",
+            help="Index and embed new or changed papers.",
+            description="Example: dailypapers search update",
+        )
+        reindex = sub.add_parser(
+            "reindex",
+            help="Rebuild the lexical and vector indexes.",
+            description="Example: dailypapers search reindex",
+        )
+        for action in (update, reindex):
+            action.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        engine = get_engine()
+        if options["action"] == "status":
+            state = indexer.status(engine.embedder.model_id, engine.lexical)
+            self.stdout.write(
+                f"papers {state.papers}, indexed {state.documents}, "
+                f"lexical index {state.lexical_documents}, lacking vectors {state.lacking_vectors}"
+                f" (model {engine.embedder.model_id})"
+            )
+            return
+        everything = options["action"] == "reindex"
+        if everything:
+            engine.lexical.clear()
+        total = Paper.objects.count() if everything else None
+        with tqdm(
+            total=total,
+            desc=f"search {options['action']}",
+            unit=" papers",
+            disable=options["no_progress"],
+            file=sys.stderr,
+            mininterval=0.5,
+        ) as bar:
+            report = indexer.update_index(
+                engine.embedder, engine.lexical, everything=everything, on_progress=bar.update
+            )
+        if everything or report.embedded:
+            engine.save_snapshot()
+            reset_engine()
+        self.stdout.write(report.line())

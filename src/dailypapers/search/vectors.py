@@ -1,0 +1,150 @@
+"""Vector indexes over paper embeddings: exact (numpy) for small corpora, HNSW for large.
+
+Both are kept in memory and fed from the search documents in the database, so every process
+catches up incrementally; a snapshot on disk only makes start-up fast (docs/search.md).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+Ids = npt.NDArray[np.int64]
+
+
+class VectorIndex(Protocol):
+    """Inner-product search over unit vectors keyed by paper id."""
+
+    def add(self, ids: Ids, vectors: Vectors) -> None: ...
+    def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]: ...
+    def get(self, paper_id: int) -> Vectors | None: ...
+    def __len__(self) -> int: ...
+    def save(self, path: Path) -> None: ...
+
+
+class ExactVectorIndex:
+    """Every vector in one matrix; a query is one matrix-vector product. Exact."""
+
+    def __init__(self, dimension: int) -> None:
+        self.dimension = dimension
+        self._matrix = np.zeros((1024, dimension), dtype=np.float32)
+        self._ids = np.zeros(1024, dtype=np.int64)
+        self._rows: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, ids: Ids, vectors: Vectors) -> None:
+        with self._lock:
+            for paper_id, vector in zip(ids.tolist(), vectors, strict=True):
+                row = self._rows.get(paper_id)
+                if row is None:
+                    row = self._append_row(paper_id)
+                self._matrix[row] = vector
+
+    def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
+        count = len(self._rows)
+        if count == 0 or limit <= 0:
+            return []
+        scores = self._matrix[:count] @ vector.astype(np.float32)
+        limit = min(limit, count)
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(self._ids[row]), float(scores[row])) for row in top]
+
+    def get(self, paper_id: int) -> Vectors | None:
+        row = self._rows.get(paper_id)
+        return None if row is None else self._matrix[row].copy()
+
+    def save(self, path: Path) -> None:
+        count = len(self._rows)
+        _atomic_save(path, ids=self._ids[:count], vectors=self._matrix[:count])
+
+    @classmethod
+    def load(cls, path: Path, dimension: int) -> ExactVectorIndex:
+        index = cls(dimension)
+        with np.load(path) as snapshot:
+            index.add(snapshot["ids"], snapshot["vectors"])
+        return index
+
+    def _append_row(self, paper_id: int) -> int:
+        row = len(self._rows)
+        if row == len(self._ids):  # grow by doubling: amortized O(1) appends
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+            self._ids = np.concatenate([self._ids, np.zeros_like(self._ids)])
+        self._ids[row] = paper_id
+        self._rows[paper_id] = row
+        return row
+
+
+class HnswVectorIndex:
+    """hnswlib's HNSW graph: sub-millisecond approximate search at a million papers."""
+
+    def __init__(self, dimension: int, ef_search: int = 96, m: int = 16) -> None:
+        import hnswlib
+
+        self.dimension = dimension
+        self.ef_search = ef_search
+        self._index = hnswlib.Index(space="ip", dim=dimension)
+        self._index.init_index(max_elements=1024, ef_construction=200, M=m)
+        self._index.set_ef(ef_search)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return int(self._index.get_current_count())
+
+    def add(self, ids: Ids, vectors: Vectors) -> None:
+        with self._lock:
+            needed = len(self) + len(ids)
+            if needed > self._index.get_max_elements():
+                self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
+            # An id already present is updated in place by hnswlib.
+            self._index.add_items(vectors.astype(np.float32), ids.astype(np.uint64))
+
+    def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
+        count = len(self)
+        if count == 0 or limit <= 0:
+            return []
+        limit = min(limit, count)
+        if limit > self.ef_search:
+            self._index.set_ef(limit)
+        labels, distances = self._index.knn_query(vector.reshape(1, -1), k=limit)
+        if limit > self.ef_search:
+            self._index.set_ef(self.ef_search)
+        # hnswlib's "ip" distance is 1 - inner product.
+        return [
+            (int(label), 1.0 - float(distance))
+            for label, distance in zip(labels[0], distances[0], strict=True)
+        ]
+
+    def get(self, paper_id: int) -> Vectors | None:
+        try:
+            return np.asarray(self._index.get_items([paper_id]), dtype=np.float32)[0]
+        except RuntimeError:
+            return None
+
+    def save(self, path: Path) -> None:
+        temporary = path.with_suffix(".tmp")
+        self._index.save_index(str(temporary))
+        temporary.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, dimension: int, ef_search: int = 96) -> HnswVectorIndex:
+        index = cls(dimension, ef_search)
+        index._index.load_index(str(path))
+        index._index.set_ef(ef_search)
+        return index
+
+
+def _atomic_save(path: Path, **arrays: npt.NDArray[np.generic]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        np.savez(handle, **arrays)  # type: ignore[arg-type]
+    temporary.replace(path)
