@@ -1,0 +1,68 @@
+"""The per-process engine: catching up from the database and starting from a snapshot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dailypapers.ingest.parsed import ParsedPaper
+from dailypapers.ingest.upsert import upsert_papers
+from dailypapers.papers.models import Paper
+from dailypapers.search import indexer
+from dailypapers.search.engine import SearchEngine
+from dailypapers.search.vectors import ExactVectorIndex, HnswVectorIndex
+from tests.search.doubles import WordHashEmbedder
+
+pytestmark = pytest.mark.django_db
+
+
+def add_papers(*titles: str) -> None:
+    upsert_papers(
+        [
+            ParsedPaper(
+                arxiv_id=f"2503.{n:05d}",
+                title=title,
+                abstract=f"About {title}.",
+                published=datetime(2025, 3, 1, tzinfo=UTC),
+            )
+            for n, title in enumerate(titles, start=Paper.objects.count() + 1)
+        ],
+        "file",
+    )
+
+
+def test_a_reader_catches_up_with_what_the_indexer_wrote(tmp_path: Path) -> None:
+    writer = SearchEngine(tmp_path, WordHashEmbedder())
+    reader = SearchEngine(tmp_path, WordHashEmbedder())
+    add_papers("sparse attention", "dense retrieval")
+    indexer.update_index(writer.embedder, writer.lexical)
+    assert reader.catch_up(force=True) == 2
+    vector = reader.embedder.embed(["dense retrieval"])[0]
+    paper = Paper.objects.get(title="dense retrieval")
+    assert reader.vector_search(vector, 1)[0][0] == paper.id
+    assert reader.vector_of(paper.id) is not None
+    add_papers("mixture of experts")
+    indexer.update_index(writer.embedder, writer.lexical)
+    assert len(reader.vectors) == 2  # within the second: no look yet
+    reader.catch_up(force=True)
+    assert len(reader.vectors) == 3
+
+
+def test_snapshot_brings_hnsw_and_later_papers_still_arrive(tmp_path: Path) -> None:
+    first = SearchEngine(tmp_path, WordHashEmbedder())
+    add_papers("graph transformers", "protein language models")
+    indexer.update_index(first.embedder, first.lexical)
+    first.save_snapshot()
+    started = SearchEngine(tmp_path, WordHashEmbedder())
+    assert isinstance(started.vectors, HnswVectorIndex)
+    assert len(started.vectors) == 2
+    add_papers("weather forecasting")
+    indexer.update_index(first.embedder, first.lexical)
+    started.catch_up(force=True)
+    assert len(started.vectors) == 3
+
+
+def test_without_snapshot_the_index_is_exact(tmp_path: Path) -> None:
+    assert isinstance(SearchEngine(tmp_path, WordHashEmbedder()).vectors, ExactVectorIndex)
