@@ -1,0 +1,132 @@
+"""Sentence embeddings for semantic search: the Embedder role and its implementations.
+
+OnnxEmbedder runs all-MiniLM-L6-v2 (int8 ONNX, made by tools/export_model.sh) on ONNX Runtime
+with the `tokenizers` library, so the product needs no torch. See model/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
+MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
+# The model was trained with 256-token inputs (sentence-transformers' max_seq_length).
+MAX_TOKENS = 256
+
+Vectors = npt.NDArray[np.float32]
+
+
+class EmbedderUnavailable(RuntimeError):
+    """No embedding model can run here: callers fall back to lexical search."""
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 vectors, one row per text, in input order."""
+
+    dimension: int
+    model_id: str
+
+    def embed(self, texts: list[str]) -> Vectors: ...
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """The text embedded for a paper: its title as a sentence, then its abstract."""
+    title = " ".join(title.split())
+    abstract = " ".join(abstract.split())
+    if not title or not abstract:
+        return title or abstract
+    separator = " " if title[-1] in ".?!" else ". "
+    return title + separator + abstract
+
+
+class NullEmbedder:
+    """An embedder that is never available (tests and deployments without the model)."""
+
+    dimension = 0
+    model_id = "null"
+
+    def __init__(self, reason: str = "no embedding model is configured") -> None:
+        self.reason = reason
+
+    def embed(self, texts: list[str]) -> Vectors:
+        raise EmbedderUnavailable(self.reason)
+
+
+class OnnxEmbedder:
+    """all-MiniLM-L6-v2 on ONNX Runtime: mean pooling over real tokens, then L2 normalization."""
+
+    model_id = MODEL_ID
+
+    def __init__(
+        self,
+        directory: Path | None = None,
+        *,
+        threads: int | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        directory = directory or MODEL_DIRECTORY
+        model_path, tokenizer_path = directory / "model.onnx", directory / "tokenizer.json"
+        if not (model_path.is_file() and tokenizer_path.is_file()):
+            raise EmbedderUnavailable(f"no model.onnx and tokenizer.json in {directory}")
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        # Padding is done per batch below, after sorting by length.
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or _available_cores()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = onnxruntime.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+        self.input_names = {node.name for node in self.session.get_inputs()}
+        output = self.session.get_outputs()[0]
+        self.output_name, self.dimension = output.name, int(output.shape[-1])
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> Vectors:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(texts)
+        # Batching texts of similar length keeps padding, and so wasted compute, small.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            vectors[rows] = self._embed_batch([encodings[i].ids for i in rows])
+        return vectors
+
+    def _embed_batch(self, token_ids: list[list[int]]) -> Vectors:
+        ids = np.zeros((len(token_ids), max(map(len, token_ids))), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, tokens in enumerate(token_ids):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        (hidden,) = self.session.run(
+            [self.output_name], {k: v for k, v in feeds.items() if k in self.input_names}
+        )
+        return _normalize(_mean_pool(hidden, mask))
+
+
+def _mean_pool(hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Vectors:
+    weights = mask[:, :, None].astype(np.float32)
+    summed = (hidden * weights).sum(axis=1)
+    return summed / np.maximum(weights.sum(axis=1), 1e-9)
+
+
+def _normalize(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
