@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
@@ -116,7 +117,20 @@ def period_feed(period: Period, category: str, number: Any) -> FeedPage:
 def categories_between(start: date, end: date) -> list[CategoryCount]:
     """The arXiv categories papers of those days list (primary or not), alphabetically.
 
-    Grouped by the whole category string in the database, then split here: far fewer rows
+    Cached per period and number of entries (an index-only count), so a month's choice is
+    computed again only when papers join it (docs/ranking.md, "Performance").
+    """
+    entries = DailyEntry.objects.filter(day__range=(start, end)).count()
+    key = f"feed-categories:{start}:{end}:{entries}"
+    found: list[CategoryCount] | None = cache.get(key)
+    if found is None:
+        found = _count_categories(start, end)
+        cache.set(key, found, timeout=3600)
+    return found
+
+
+def _count_categories(start: date, end: date) -> list[CategoryCount]:
+    """Grouped by the whole category string in the database, then split here: far fewer rows
     than papers. Tokens that are not arXiv categories (MSC or ACM classes some records carry)
     are left out of the choice.
     """
