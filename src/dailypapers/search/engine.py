@@ -36,6 +36,10 @@ DIMENSION = 384
 # Documents saved within this margin before the last catch-up are read again: a transaction
 # that committed late may carry an earlier timestamp. Re-adding a vector is harmless.
 CATCH_UP_MARGIN = timedelta(seconds=5)
+# Below this many vectors exact search is fast enough and needs no snapshot; above, a new
+# snapshot is built once this share of the vectors is missing from the last (docs/search.md).
+SNAPSHOT_MIN_VECTORS = 1000
+SNAPSHOT_STALE_SHARE = 0.05
 
 
 def make_embedder() -> Embedder:
@@ -120,6 +124,18 @@ class SearchEngine:
         watermark = rows.order_by("-indexed_at").values_list("indexed_at", flat=True).first()
         if watermark:
             self.snapshot_path.with_suffix(".watermark").write_text(watermark.isoformat())
+
+    def snapshot_is_stale(self) -> bool:
+        """Whether enough vectors arrived since the last snapshot to build a new one."""
+        documents = SearchDocument.objects.filter(
+            model_id=self.embedder.model_id, vector__isnull=False
+        )
+        vectors = documents.count()
+        mark = self.snapshot_path.with_suffix(".watermark")
+        if not mark.exists():
+            return vectors >= SNAPSHOT_MIN_VECTORS
+        since = datetime.fromisoformat(mark.read_text().strip())
+        return documents.filter(indexed_at__gt=since).count() > SNAPSHOT_STALE_SHARE * vectors
 
     def _add(self, rows: Sequence[tuple[int, object, datetime]]) -> None:
         # Never switch to HNSW here: building a graph of 100k+ vectors takes a minute, too

@@ -1,4 +1,5 @@
-"""`dailypapers serve`: the production server (gunicorn) with static files through whitenoise.
+"""`dailypapers serve`: the production server (gunicorn, static files through whitenoise), and
+beside it the background search indexer that embeds papers as they arrive.
 
 Example: dailypapers serve --host 0.0.0.0 --port 8000 --workers 4
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from typing import Any
 
@@ -55,6 +58,12 @@ class Command(BaseCommand):
             default=settings.WEB_THREADS,
             help="Threads per worker (WEB_THREADS).",
         )
+        parser.add_argument(
+            "--no-indexer",
+            action="store_true",
+            help="Do not run the background search indexer beside the server (run `dailypapers "
+            "search update --watch` elsewhere instead).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not shutil.which(sys.executable):
@@ -65,4 +74,39 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
-        os.execv(sys.executable, argv)
+        if options["no_indexer"]:
+            os.execv(sys.executable, argv)
+        sys.exit(supervise(argv, indexer_argv()))
+
+
+def indexer_argv() -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "dailypapers.cli",
+        "search",
+        "update",
+        "--watch",
+        str(settings.SEARCH_UPDATE_INTERVAL),
+        "--no-progress",
+    ]
+
+
+def supervise(server: list[str], helper: list[str]) -> int:
+    """Run the server and a helper; stop both when the server ends or we are told to."""
+    web = subprocess.Popen(server)
+    background = subprocess.Popen(helper)
+
+    def forward(signum: int, frame: object) -> None:
+        web.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    try:
+        return web.wait()
+    finally:
+        background.terminate()
+        try:
+            background.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            background.kill()

@@ -6,10 +6,12 @@ Example: dailypapers search update
 from __future__ import annotations
 
 import sys
+import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError, close_old_connections
 from tqdm import tqdm
 
 from dailypapers.papers.models import Paper
@@ -41,9 +43,18 @@ class Command(BaseCommand):
         )
         for action in (update, reindex):
             action.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        update.add_argument(
+            "--watch",
+            type=float,
+            metavar="SECONDS",
+            help="Keep running, catching up every SECONDS (what `serve` runs).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         engine = get_engine()
+        if options.get("watch"):
+            self._watch(options["watch"])
+            return
         if options["action"] == "status":
             state = indexer.status(engine.embedder.model_id, engine.lexical)
             self.stdout.write(
@@ -67,7 +78,23 @@ class Command(BaseCommand):
             report = indexer.update_index(
                 engine.embedder, engine.lexical, everything=everything, on_progress=bar.update
             )
-        if everything or report.embedded:
+        if everything or engine.snapshot_is_stale():
             engine.save_snapshot()
             reset_engine()
         self.stdout.write(report.line())
+
+    def _watch(self, seconds: float) -> None:
+        """Catch up forever; a failed round is logged and retried, never fatal."""
+        while True:
+            engine = get_engine()
+            try:
+                report = indexer.update_index(engine.embedder, engine.lexical)
+                if report.indexed or report.embedded:
+                    self.stdout.write(report.line())
+                if engine.snapshot_is_stale():
+                    engine.save_snapshot()
+            except DatabaseError as error:  # e.g. migrations not applied yet
+                self.stderr.write(f"search update failed, retrying: {error}")
+            finally:
+                close_old_connections()
+            time.sleep(seconds)
