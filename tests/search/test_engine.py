@@ -1,4 +1,7 @@
-"""The per-process engine: catching up from the database and starting from a snapshot."""
+"""The per-process engine: catching up from the database and starting from a snapshot.
+
+These are the in-memory indexes; on PostgreSQL with pgvector see test_pgvector.py.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +37,8 @@ def add_papers(*titles: str) -> None:
 
 
 def test_a_reader_catches_up_with_what_the_indexer_wrote(tmp_path: Path) -> None:
-    writer = SearchEngine(tmp_path, WordHashEmbedder())
-    reader = SearchEngine(tmp_path, WordHashEmbedder())
+    writer = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
+    reader = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
     add_papers("sparse attention", "dense retrieval")
     indexer.update_index(writer.embedder, writer.lexical)
     assert reader.catch_up(force=True) == 2
@@ -51,11 +54,11 @@ def test_a_reader_catches_up_with_what_the_indexer_wrote(tmp_path: Path) -> None
 
 
 def test_snapshot_brings_hnsw_and_later_papers_still_arrive(tmp_path: Path) -> None:
-    first = SearchEngine(tmp_path, WordHashEmbedder())
+    first = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
     add_papers("graph transformers", "protein language models")
     indexer.update_index(first.embedder, first.lexical)
     first.save_snapshot()
-    started = SearchEngine(tmp_path, WordHashEmbedder())
+    started = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
     assert isinstance(started.vectors, HnswVectorIndex)
     assert len(started.vectors) == 2
     add_papers("weather forecasting")
@@ -65,4 +68,6 @@ def test_snapshot_brings_hnsw_and_later_papers_still_arrive(tmp_path: Path) -> N
 
 
 def test_without_snapshot_the_index_is_exact(tmp_path: Path) -> None:
-    assert isinstance(SearchEngine(tmp_path, WordHashEmbedder()).vectors, ExactVectorIndex)
+    assert isinstance(
+        SearchEngine(tmp_path, WordHashEmbedder(), in_database=False).vectors, ExactVectorIndex
+    )

@@ -29,7 +29,13 @@ from dailypapers.search.embeddings import (
 )
 from dailypapers.search.lexical import TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
-from dailypapers.search.vectors import ExactVectorIndex, HnswVectorIndex, VectorIndex
+from dailypapers.search.vectors import (
+    ExactVectorIndex,
+    HnswVectorIndex,
+    PgVectorIndex,
+    VectorIndex,
+    pgvector_enabled,
+)
 
 log = logging.getLogger(__name__)
 DIMENSION = 384
@@ -54,7 +60,10 @@ def make_embedder() -> Embedder:
 
 
 class SearchEngine:
-    def __init__(self, directory: Path, embedder: Embedder) -> None:
+    def __init__(
+        self, directory: Path, embedder: Embedder, in_database: bool | None = None
+    ) -> None:
+        """`in_database`: use pgvector (default: whenever the database has it)."""
         self.directory = directory
         self.embedder = embedder
         self.lexical = TantivyLexicalIndex(directory / "lexical")
@@ -63,7 +72,11 @@ class SearchEngine:
         self._checked = 0.0
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
-        self._load_snapshot()
+        self.in_database = pgvector_enabled() if in_database is None else in_database
+        if self.in_database:
+            self.vectors = PgVectorIndex(embedder.model_id, settings.SEARCH_HNSW_EF)
+        else:
+            self._load_snapshot()
 
     @property
     def snapshot_path(self) -> Path:
@@ -97,6 +110,8 @@ class SearchEngine:
 
     def catch_up(self, force: bool = False) -> int:
         """Load vectors saved since the last look; at most once a second unless forced."""
+        if self.in_database:
+            return 0  # pgvector reads the rows themselves
         with self._lock:
             if not force and time.monotonic() - self._checked < 1.0:
                 return 0
@@ -114,6 +129,8 @@ class SearchEngine:
 
     def save_snapshot(self) -> None:
         """Build an HNSW graph of every vector and save it, so processes start fast."""
+        if self.in_database:
+            return
         self.catch_up(force=True)
         rows = SearchDocument.objects.filter(model_id=self.embedder.model_id, vector__isnull=False)
         hnsw = HnswVectorIndex(DIMENSION, ef_search=settings.SEARCH_HNSW_EF)
@@ -127,6 +144,8 @@ class SearchEngine:
 
     def snapshot_is_stale(self) -> bool:
         """Whether enough vectors arrived since the last snapshot to build a new one."""
+        if self.in_database:
+            return False
         documents = SearchDocument.objects.filter(
             model_id=self.embedder.model_id, vector__isnull=False
         )

@@ -22,6 +22,7 @@ from dailypapers.papers.models import Paper
 from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, paper_text
 from dailypapers.search.lexical import IndexedPaper, TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
+from dailypapers.search.vectors import pgvector_enabled, write_pgvectors
 
 log = logging.getLogger(__name__)
 FIELDS = ("id", "title", "abstract", "authors", "categories", "published")
@@ -123,8 +124,12 @@ def _index_batch(
     if changed_content:
         lexical.upsert(_indexed_paper(row) for row in changed_content)
     with transaction.atomic():
-        for row in rows:
+        saved = [
             _save_document(row, known.get(row["id"]), vectors.get(row["id"]), embedder.model_id)
+            for row in rows
+        ]
+        if pgvector_enabled():
+            write_pgvectors([(doc.paper_id, doc.vector) for doc in saved if doc.vector])
     report.indexed += len(changed_content)
     report.unchanged += len(rows) - len({r["id"] for r in changed_content + changed_text})
 
@@ -147,12 +152,13 @@ def _embed(embedder: Embedder, rows: list[dict[str, Any]], report: IndexReport) 
 
 def _save_document(
     row: dict[str, Any], doc: SearchDocument | None, vector: bytes | None, model_id: str
-) -> None:
+) -> SearchDocument:
     doc = doc or SearchDocument(paper_id=row["id"])
     doc.content_hash = _content_hash(row)
     if vector is not None:
         doc.vector, doc.model_id, doc.text_hash = vector, model_id, _text_hash(row)
     doc.save()  # indexed_at moves on: readers pick the vector up from here
+    return doc
 
 
 def _indexed_paper(row: dict[str, Any]) -> IndexedPaper:

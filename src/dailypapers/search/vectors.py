@@ -1,6 +1,7 @@
-"""Vector indexes over paper embeddings: exact (numpy) for small corpora, HNSW for large.
+"""Vector indexes over paper embeddings: exact (numpy) for small corpora, HNSW for large,
+pgvector inside PostgreSQL.
 
-Both are kept in memory and fed from the search documents in the database, so every process
+The in-memory ones are fed from the search documents in the database, so every process
 catches up incrementally; a snapshot on disk only makes start-up fast (docs/search.md).
 """
 
@@ -12,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+from django.db import connection
 
 Vectors = npt.NDArray[np.float32]
 Ids = npt.NDArray[np.int64]
@@ -148,3 +150,82 @@ def _atomic_save(path: Path, **arrays: npt.NDArray[np.generic]) -> None:
     with open(temporary, "wb") as handle:
         np.savez(handle, **arrays)  # type: ignore[arg-type]
     temporary.replace(path)
+
+
+class PgVectorIndex:
+    """pgvector's HNSW index inside PostgreSQL: one index shared by every process and server.
+
+    The indexer writes the `embedding` column (migration search 0002); `add` is a no-op.
+    """
+
+    def __init__(self, model_id: str, ef_search: int = 96) -> None:
+        self.model_id = model_id
+        self.ef_search = ef_search
+
+    def __len__(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM search_searchdocument WHERE embedding IS NOT NULL "
+                "AND model_id = %s",
+                [self.model_id],
+            )
+            return int(cursor.fetchone()[0])
+
+    def add(self, ids: Ids, vectors: Vectors) -> None:
+        """Nothing to do: the rows already hold the vectors."""
+
+    def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
+        literal = vector_literal(vector)
+        with connection.cursor() as cursor:
+            # SET LOCAL needs a transaction; outside one it lasts for this session only.
+            cursor.execute(f"SET hnsw.ef_search = {max(int(self.ef_search), int(limit))}")
+            cursor.execute(
+                "SELECT paper_id, -(embedding <#> %s::vector) FROM search_searchdocument "
+                "WHERE embedding IS NOT NULL AND model_id = %s "
+                "ORDER BY embedding <#> %s::vector LIMIT %s",
+                [literal, self.model_id, literal, limit],
+            )
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+    def get(self, paper_id: int) -> Vectors | None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT embedding::text FROM search_searchdocument WHERE paper_id = %s "
+                "AND embedding IS NOT NULL",
+                [paper_id],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return np.array(row[0].strip("[]").split(","), dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        """Nothing to save: PostgreSQL keeps the index."""
+
+
+def vector_literal(vector: Vectors) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
+
+
+def pgvector_enabled() -> bool:
+    """Whether this database holds the pgvector column (PostgreSQL with the extension)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'search_searchdocument' AND column_name = 'embedding'"
+        )
+        return cursor.fetchone() is not None
+
+
+def write_pgvectors(rows: list[tuple[int, bytes | memoryview]]) -> None:
+    """Copy stored vectors into the pgvector column."""
+    values: list[tuple[str, int]] = [
+        (vector_literal(np.frombuffer(bytes(vector), dtype=np.float32)), paper_id)
+        for paper_id, vector in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE search_searchdocument SET embedding = %s::vector WHERE paper_id = %s", values
+        )
