@@ -4,7 +4,9 @@ either way every test gets a fresh, migrated database (pytest-django).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,3 +19,18 @@ DATA = Path(__file__).parent / "data"
 def data_dir() -> Path:
     """Recorded real payloads (copied from ../shared/data so a fresh clone has them)."""
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def isolated_search_index(
+    tmp_path_factory: pytest.TempPathFactory, settings: Any
+) -> Iterator[None]:
+    """Every test gets its own, empty search index and no embedding model: nothing is
+    written into ./var, and tests that need an engine build one (tests/search)."""
+    from dailypapers.search.engine import reset_engine
+
+    settings.SEARCH_INDEX_DIR = str(tmp_path_factory.mktemp("search"))
+    settings.SEARCH_EMBEDDER = "null"
+    reset_engine(None)
+    yield
+    reset_engine(None)

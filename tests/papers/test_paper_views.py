@@ -110,9 +110,10 @@ def test_a_paper_outside_the_feed_still_has_a_page(client: Client) -> None:
     assert "In the feed" not in page
 
 
-def test_paper_page_is_one_query(client: Client, django_assert_num_queries: object) -> None:
+def test_paper_page_is_few_queries(client: Client, django_assert_max_num_queries: object) -> None:
     add_paper(date(2025, 1, 3), arxiv_id="2501.00001")
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    # The paper with its entry, the vector index's catch-up, the similar papers.
+    with django_assert_max_num_queries(3):  # type: ignore[operator]
         client.get("/papers/2501.00001")
 
 

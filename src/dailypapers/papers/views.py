@@ -20,6 +20,7 @@ from dailypapers.papers.bibtex import bibtex_entry
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.periods import KINDS, Kind, Period, day_period, parse_period
 from dailypapers.papers.periods import period_containing as containing
+from dailypapers.search.similar import similar_papers
 
 # arXiv categories are tokens like cs.CL or hep-th; anything else is ignored, not searched for.
 _CATEGORY = re.compile(r"[\w.\-]{1,64}")
@@ -85,6 +86,7 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         "paper": found,
         "entry": _entry(found),
         "canonical": request.build_absolute_uri(found.get_absolute_url()),
+        "similar": similar_papers(found),
     }
     return render(request, "papers/paper.html", context)
 

@@ -6,6 +6,7 @@ tantivy rather than SQLite FTS5 or PostgreSQL tsvector: ranking a disjunctive BM
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -18,6 +19,7 @@ import tantivy
 
 from dailypapers.search.query import SearchQuery
 
+log = logging.getLogger(__name__)
 # Title above abstract and authors; tuned on SciFact train (docs/search.md).
 FIELD_BOOSTS = {"title": 2.0, "abstract": 1.0, "authors": 1.0}
 EPOCH = date(1970, 1, 1)
@@ -73,9 +75,13 @@ class TantivyLexicalIndex:
         words = [word for word in query.words if word not in STOP_WORDS] or query.words
         clauses = self._filters(query)
         if words:
-            text = self.index.parse_query(
-                " ".join(words), list(FIELD_BOOSTS), field_boosts=FIELD_BOOSTS
-            )
+            try:
+                text = self.index.parse_query(
+                    " ".join(words), list(FIELD_BOOSTS), field_boosts=FIELD_BOOSTS
+                )
+            except ValueError as error:  # a word the tokenizer splits into a phrase, say
+                log.warning("lexical query %r not searchable: %s", words, error)
+                return []
             clauses.append((tantivy.Occur.Must, text))
         if not clauses:
             return []

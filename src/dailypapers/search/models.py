@@ -23,5 +23,9 @@ class SearchDocument(models.Model):
     vector = models.BinaryField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # Every process's catch-up asks for one model's vectors saved after a moment.
+        indexes = [models.Index(fields=["model_id", "indexed_at"], name="search_doc_catch_up")]
+
     def __str__(self) -> str:
         return f"search document of paper {self.paper_id}"

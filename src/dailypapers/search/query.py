@@ -20,7 +20,7 @@ _FILTER = re.compile(
 )
 _YEAR_RANGE = re.compile(r"^(\d{4})(?:\s*(?:-|\.\.)\s*(\d{4}))?$")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\S+?)(?:\.pdf)?/?(?:[?#]\S*)?$", re.I)
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # underscores split words, as the index tokenizer does
 
 
 @dataclass

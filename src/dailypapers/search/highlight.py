@@ -1,0 +1,132 @@
+"""Showing why a paper matched: the query's words marked in its title and in an excerpt.
+
+Words match by stem with the stemmer the lexical index uses, so "networks" marks "network".
+Text is escaped piece by piece around the marks; nothing inside TeX math is marked, so KaTeX
+still sees whole formulas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import tantivy
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from dailypapers.search.lexical import STOP_WORDS
+
+EXCERPT_CHARS = 300
+LEAD_CHARS = 80  # context kept before the first match when the excerpt starts mid-abstract
+# Letters and digits, as tantivy's simple tokenizer splits text.
+_TOKEN = re.compile(r"[^\W_]+")
+# TeX math as KaTeX reads it (see static/js/math.js); \$ is an escaped dollar, not math.
+_MATH_DELIMITER = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
+_CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+_ANALYZER = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
+
+
+def query_stems(words: Sequence[str]) -> frozenset[str]:
+    """The stems to mark for a query's words; stop words only when there is nothing else."""
+    kept = [word for word in words if word.lower() not in STOP_WORDS] or list(words)
+    return frozenset(_stem(word.lower()) for word in kept)
+
+
+def highlight(text: str, stems: frozenset[str]) -> SafeString:
+    """`text` escaped, each word whose stem is in `stems` wrapped in <mark>."""
+    if not stems:
+        return escape(text)
+    math = math_spans(text)
+    pieces, done = [], 0
+    for match in _TOKEN.finditer(text):
+        if _stem(match[0].lower()) in stems and not _inside(match.start(), math):
+            pieces += [escape(text[done : match.start()]), "<mark>", escape(match[0]), "</mark>"]
+            done = match.end()
+    pieces.append(escape(text[done:]))
+    return mark_safe("".join(pieces))  # every piece of `text` went through escape()
+
+
+def excerpt_around(text: str, stems: frozenset[str], length: int = EXCERPT_CHARS) -> str:
+    """About `length` characters of `text` showing the most query words, cut between words and
+    never inside math; "…" marks where text was left out."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    math = math_spans(text)
+    start = _best_start(text, stems, length, math)
+    end = _cut_end(text, start, start + length, math)
+    snippet = text[start:end].strip(" ,;:")
+    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+
+
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """Where formulas sit in `text`, as (start, end) pairs; an unclosed one runs to the end."""
+    spans, opener, start = [], "", 0
+    for match in _MATH_DELIMITER.finditer(text):
+        delimiter = match[0]
+        if delimiter == "\\$":
+            continue
+        if not opener and delimiter in _CLOSER:
+            opener, start = delimiter, match.start()
+        elif opener and delimiter == _CLOSER[opener]:
+            spans.append((start, match.end()))
+            opener = ""
+    if opener:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _best_start(text: str, stems: frozenset[str], length: int, math: list[tuple[int, int]]) -> int:
+    """Where the window of `length` holding the most distinct query words begins."""
+    matches = [
+        (match.start(), _stem(match[0].lower()))
+        for match in _TOKEN.finditer(text)
+        if _stem(match[0].lower()) in stems
+    ]
+    best, best_count = 0, len({stem for at, stem in matches if at < length})
+    for at, _ in matches:
+        start = max(0, at - LEAD_CHARS)
+        count = len({stem for other, stem in matches if start <= other < start + length})
+        if count > best_count:
+            best, best_count = start, count
+    if best == 0:
+        return 0
+    best = _word_start(text, best)
+    for low, high in math:  # never open the excerpt inside a formula
+        if low < best < high:
+            return low
+    return best
+
+
+def _word_start(text: str, at: int) -> int:
+    space = text.rfind(" ", 0, at)
+    return space + 1 if space >= 0 else 0
+
+
+def _cut_end(text: str, start: int, at: int, math: list[tuple[int, int]]) -> int:
+    if at >= len(text):
+        return len(text)
+    space = text.rfind(" ", start, at)
+    end = space if space > start else at
+    for low, high in math:
+        if low < end < high:
+            # A cut formula would show as raw TeX: stop before it, or after it when the
+            # excerpt opens with it.
+            return low if low > start else high
+    return end
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(low <= position < high for low, high in spans)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    tokens = _ANALYZER.analyze(word)
+    return tokens[0] if tokens else word
