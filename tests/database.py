@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
@@ -18,4 +20,9 @@ if os.environ.get("DAILYPAPERS_TEST_DB") == "postgres":
     atexit.register(_server.stop)
     os.environ["DATABASE_URL"] = _server.url
 else:
-    os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+    # A file, not memory: WAL, the busy timeout and IMMEDIATE transactions behave as in
+    # production, which the concurrency tests need.
+    _directory = tempfile.mkdtemp(prefix="dailypapers-test-")
+    atexit.register(shutil.rmtree, _directory, ignore_errors=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{_directory}/dailypapers.sqlite3"
+    os.environ["SQLITE_TEST_NAME"] = f"{_directory}/test.sqlite3"

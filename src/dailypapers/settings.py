@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dailypapers.papers",
     "dailypapers.ingest",
     "dailypapers.search",
+    "dailypapers.community",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {
+        "NAME": env(
+            "SQLITE_TEST_NAME",
+            "",
+            "File for the SQLite test database (tests set it, so "
+            "they run with WAL and locking as in production); empty: in memory.",
+        )
+        or None
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

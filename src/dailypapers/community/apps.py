@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "dailypapers.community"
+    label = "community"
+    verbose_name = "Community"
