@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -23,7 +23,7 @@ class VoteState:
     upvotes: int  # source upvotes plus local ones, as every page shows
 
 
-def set_vote(user: AbstractBaseUser, paper_id: int, up: bool) -> VoteState:
+def set_vote(user: User, paper_id: int, up: bool) -> VoteState:
     """Make the member's vote on the paper `up` (or not); idempotent, so a double submit of
     the same form changes nothing. Raises Paper.DoesNotExist for an unknown paper."""
     with transaction.atomic():
@@ -39,15 +39,15 @@ def set_vote(user: AbstractBaseUser, paper_id: int, up: bool) -> VoteState:
     return VoteState(paper_id, up, paper.upvotes)
 
 
-def toggle_vote(user: AbstractBaseUser, paper_id: int) -> VoteState:
+def toggle_vote(user: User, paper_id: int) -> VoteState:
     return set_vote(user, paper_id, not has_voted(user, paper_id))
 
 
-def has_voted(user: AbstractBaseUser, paper_id: int) -> bool:
+def has_voted(user: User, paper_id: int) -> bool:
     return Vote.objects.filter(user=user, paper_id=paper_id).exists()
 
 
-def voted_ids(user: AbstractBaseUser, paper_ids: list[int]) -> set[int]:
+def voted_ids(user: User | AnonymousUser, paper_ids: list[int]) -> set[int]:
     """Which of these papers the member has upvoted: one query for a whole feed page."""
     if not user.is_authenticated:
         return set()
@@ -55,7 +55,7 @@ def voted_ids(user: AbstractBaseUser, paper_ids: list[int]) -> set[int]:
     return set(votes.values_list("paper_id", flat=True))
 
 
-def _insert_vote(user: AbstractBaseUser, paper_id: int) -> bool:
+def _insert_vote(user: User, paper_id: int) -> bool:
     """Insert the vote row; False when it was already there (or a racing request put it)."""
     if not Paper.objects.filter(pk=paper_id).exists():
         raise Paper.DoesNotExist(f"no paper {paper_id}")
