@@ -249,6 +249,17 @@ SEARCH_UPDATE_INTERVAL = env(
 )
 SEARCH_PAGE_SIZE = env("SEARCH_PAGE_SIZE", "20", "Results per search page.", int)
 
+# Community; see docs/community.md.
+SUBMIT_MAX_AGE_DAYS = env(
+    "SUBMIT_MAX_AGE_DAYS",
+    "14",
+    "Oldest paper (days since it appeared on arXiv) a member may submit to the daily feed.",
+    int,
+)
+SUBMIT_DAILY_LIMIT = env(
+    "SUBMIT_DAILY_LIMIT", "3", "Most papers one member may submit per day.", int
+)
+
 # Production hardening; see docs/operations.md.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -106,3 +106,16 @@ class ArxivApiSource:
             "sortBy": "submittedDate",
             "sortOrder": "descending",
         }
+
+
+def fetch_arxiv_paper(arxiv_id: str, fetcher: PoliteFetcher | None = None) -> ParsedPaper | None:
+    """One paper's current metadata from the export API (`id_list`); None if arXiv has none.
+
+    Raises FetchError when arXiv cannot be reached.
+    """
+    fetcher = fetcher or PoliteFetcher()
+    data = fetcher.get(settings.ARXIV_API_URL, {"id_list": arxiv_id, "max_results": 1})
+    for item in parse_api_page(data).items:
+        if isinstance(item, ParsedPaper) and item.arxiv_id == arxiv_id:
+            return item
+    return None

@@ -1,0 +1,129 @@
+"""Members submitting papers to today's feed, under the rules the Hugging Face site has.
+
+Each rule is a setting; a refusal names its rule and says why (see docs/community.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dailypapers.ingest.http import FetchError
+from dailypapers.ingest.parsed import ParsedPaper
+from dailypapers.ingest.sources.arxiv_api import fetch_arxiv_paper
+from dailypapers.ingest.upsert import upsert_papers
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.search.query import arxiv_id_in
+
+Fetch = Callable[[str], ParsedPaper | None]
+
+
+class SubmissionRefused(Exception):
+    """A submission broke a rule; `rule` names it, the message explains it to the member."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+@dataclass
+class Submission:
+    paper: Paper
+    entry: DailyEntry
+
+
+def submit_paper(
+    user: User, raw: str, *, now: datetime | None = None, fetch: Fetch = fetch_arxiv_paper
+) -> Submission:
+    """Put the paper named by `raw` (an id or arXiv URL) into today's feed, credited to `user`."""
+    now = now or timezone.now()
+    arxiv_id = arxiv_id_in(raw or "")
+    if not arxiv_id:
+        raise SubmissionRefused("id", f"“{(raw or '').strip()[:80]}” is not an arXiv id or URL.")
+    _check_daily_limit(user, now)
+    _check_not_in_feed(arxiv_id)
+    parsed = _fetch_metadata(arxiv_id, fetch)
+    _check_age(parsed, now)
+    return _enter_feed(user, parsed, now)
+
+
+def submissions_today(user: User, now: datetime) -> int:
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return DailyEntry.objects.filter(submitted_by=user, submitted_at__gte=start).count()
+
+
+def _check_daily_limit(user: User, now: datetime) -> None:
+    limit, done = settings.SUBMIT_DAILY_LIMIT, submissions_today(user, now)
+    if done >= limit:
+        raise SubmissionRefused(
+            "daily-limit",
+            f"You can submit at most {limit} papers a day and have submitted {done} today. "
+            "Try again tomorrow.",
+        )
+
+
+def _check_not_in_feed(arxiv_id: str) -> None:
+    entry = DailyEntry.objects.filter(paper__arxiv_id=arxiv_id).first()
+    if entry is not None:
+        raise SubmissionRefused(
+            "already-in-feed",
+            f"{arxiv_id} is already in the daily feed: it entered on {entry.day:%d %B %Y}.",
+        )
+
+
+def _fetch_metadata(arxiv_id: str, fetch: Fetch) -> ParsedPaper:
+    try:
+        parsed = fetch(arxiv_id)
+    except FetchError as error:
+        stored = Paper.objects.filter(arxiv_id=arxiv_id).first()
+        if stored is None:
+            raise SubmissionRefused(
+                "arxiv-unavailable", f"arXiv could not be reached ({error}); try again later."
+            ) from error
+        return _from_stored(stored)
+    if parsed is None:
+        raise SubmissionRefused("not-found", f"arXiv has no paper {arxiv_id}.")
+    return parsed
+
+
+def _check_age(parsed: ParsedPaper, now: datetime) -> None:
+    if parsed.published is None:
+        return
+    age = (timezone.localdate(now) - timezone.localtime(parsed.published).date()).days
+    limit = settings.SUBMIT_MAX_AGE_DAYS
+    if age > limit:
+        raise SubmissionRefused(
+            "too-old",
+            f"{parsed.arxiv_id} was published on {parsed.published:%d %B %Y}, {age} days ago; "
+            f"papers can be submitted up to {limit} days after they appear on arXiv.",
+        )
+
+
+def _enter_feed(user: User, parsed: ParsedPaper, now: datetime) -> Submission:
+    upsert_papers([replace(parsed, feed_day=None)], DailyEntry.Source.MEMBER)
+    paper = Paper.objects.get(arxiv_id=parsed.arxiv_id)
+    try:
+        with transaction.atomic():
+            entry = DailyEntry.objects.create(
+                paper=paper,
+                day=timezone.localdate(now),
+                submitted_at=now,
+                source=DailyEntry.Source.MEMBER,
+                submitter_name=user.get_username(),
+                submitted_by=user,
+            )
+    except IntegrityError:  # another member submitted it a moment ago
+        _check_not_in_feed(parsed.arxiv_id)
+        raise
+    return Submission(paper, entry)
+
+
+def _from_stored(paper: Paper) -> ParsedPaper:
+    return ParsedPaper(arxiv_id=paper.arxiv_id, title=paper.title, published=paper.published)
