@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
-from dailypapers.ingest.merge import COUNTER_FIELDS, merge_changes, paper_row
+from dailypapers.ingest.merge import CORE_FIELDS, COUNTER_FIELDS, merge_changes, paper_row
 from dailypapers.ingest.parsed import Checkpoint, MalformedEntry, ParsedPaper
 from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
 
@@ -30,24 +30,7 @@ AUTOMATED_SOURCES = {
     DailyEntry.Source.FILE,
 }
 HUMAN_SOURCES = {DailyEntry.Source.HF_DAILY, DailyEntry.Source.MEMBER}
-STORED_FIELDS = (
-    "id",
-    "arxiv_id",
-    "version",
-    "title",
-    "abstract",
-    "authors",
-    "categories",
-    "primary_category",
-    "comment",
-    "journal_ref",
-    "doi",
-    "published",
-    "updated",
-    "github_repo",
-    "project_page",
-    *COUNTER_FIELDS,
-)
+STORED_FIELDS = ("id", "arxiv_id", "version", *CORE_FIELDS, *COUNTER_FIELDS)
 
 
 @dataclass
