@@ -22,3 +22,35 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} upvoted {self.paper_id}"
+
+
+class Comment(models.Model):
+    """A member's Markdown comment on a paper, or a reply to one (one level deep)."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField()
+    # Rendered once when written: pages never run Markdown (community/markdown.py).
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Deleted by its author: kept as a stub so replies keep their place, not counted.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by staff (moderation): not shown, not counted.
+    is_hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["paper", "created_at"], name="comment_paper_time")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.paper_id}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.deleted_at is None and not self.is_hidden
