@@ -7,4 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("dailypapers.papers.urls")),
     path("", include("dailypapers.search.urls")),
+    path("", include("dailypapers.community.urls")),
+    path("", include("dailypapers.accounts.urls")),
 ]

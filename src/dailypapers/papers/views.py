@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from dailypapers.community.votes import voted_ids
 from dailypapers.papers import feeds
 from dailypapers.papers.bibtex import bibtex_entry
 from dailypapers.papers.models import DailyEntry, Paper
@@ -58,6 +59,7 @@ def _feed(request: HttpRequest, period: Period, nav: str) -> HttpResponse:
         "neighbours": feeds.neighbours(period, category),
         # Links to the same moment seen by day, week and month.
         "views": [period if kind == period.kind else containing(kind, anchor) for kind in KINDS],
+        "voted": _voted(request, feed.papers),
     }
     return render(request, "papers/feed.html", context)
 
@@ -68,10 +70,12 @@ def trending(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"nav": "trending", "window": window}
     if window is not None:
         category = _category(request)
+        feed = _page(feeds.trending_feed, window, category, request.GET.get("page", 1))
         context.update(
             category=category,
             categories=_offered(feeds.categories_between(window.start, window.end), category),
-            feed=_page(feeds.trending_feed, window, category, request.GET.get("page", 1)),
+            feed=feed,
+            voted=_voted(request, feed.papers),
         )
     return render(request, "papers/trending.html", context)
 
@@ -87,6 +91,7 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         "entry": _entry(found),
         "canonical": request.build_absolute_uri(found.get_absolute_url()),
         "similar": similar_papers(found),
+        "voted": _voted(request, [found]),
     }
     return render(request, "papers/paper.html", context)
 
@@ -108,7 +113,8 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
     feed = _page(feeds.author_feed, name, request.GET.get("page", 1))
     if not feed.page.paginator.count:
         raise Http404("No papers by that author.")
-    return render(request, "papers/author.html", {"name": name, "feed": feed})
+    context = {"name": name, "feed": feed, "voted": _voted(request, feed.papers)}
+    return render(request, "papers/author.html", context)
 
 
 def _page(query: Any, *args: Any) -> feeds.FeedPage:
@@ -118,6 +124,11 @@ def _page(query: Any, *args: Any) -> feeds.FeedPage:
     except InvalidPage as error:
         raise Http404("No such page.") from error
     return page
+
+
+def _voted(request: HttpRequest, papers: list[Paper]) -> set[int]:
+    """Which listed papers the member upvoted, so each button shows its state: one query."""
+    return voted_ids(request.user, [paper.id for paper in papers])
 
 
 def _category(request: HttpRequest) -> str:

@@ -1,0 +1,71 @@
+"""An account in a real Chromium: sign up, confirm by the emailed link, log out and in, and
+upvote a paper on the home page without a reload.
+
+Same browser setup as test_reading.py. The live server runs in this process, so the mail it
+sends lands in Django's locmem outbox, read here.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+import pytest
+from pytest_django import Settings
+
+from tests.accounts.factories import PASSWORD, emailed_link
+from tests.browser.test_reading import RESULTS, browser  # noqa: F401 - a fixture
+from tests.papers.factories import add_paper
+
+# Playwright's sync API runs an event loop in this thread; see test_reading.py.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_up_confirm_log_in_and_upvote(
+    transactional_db: None, live_server: Any, browser: Any, settings: Settings  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    paper = add_paper(date(2025, 1, 6), arxiv_id="2501.00002", title="Monday news", upvotes=4)
+    page = browser.new_page(viewport={"width": 1024, "height": 800})
+    page.goto(f"{live_server.url}/")
+
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator("h1")).to_have_text("Confirm your email address")
+
+    page.goto(emailed_link("ada@example.org"))
+    expect(page.get_by_role("status")).to_contain_text("you are logged in")
+    account = page.get_by_role("navigation", name="Account")
+    expect(account.get_by_role("link", name="ada")).to_be_visible()
+
+    account.get_by_role("button", name="Log out").click()
+    account.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+
+    button = page.locator(f"#vote-{paper.id}")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    page.evaluate("window.stillTheSamePage = true")  # a reload would forget this
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".card .vote-count")).to_have_text("5 upvotes")
+    expect(button).to_be_focused()  # htmx kept the focus on the swapped-in button
+    assert page.evaluate("window.stillTheSamePage") is True
+    paper.refresh_from_db()
+    assert paper.local_upvotes == 1
+
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "accounts.png"), full_page=True)
+    account.get_by_role("button", name="Log out").click()
+    expect(account.get_by_role("link", name="Log in")).to_be_visible()
