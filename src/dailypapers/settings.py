@@ -317,6 +317,9 @@ DEFAULT_FROM_EMAIL = env(
     "Sender address of the site's mail, e.g. Daily Papers <papers@example.org>.",
 )
 
+COLLECTIONS_PER_MEMBER = env(
+    "COLLECTIONS_PER_MEMBER", "100", "Most collections one member may keep.", int
+)
 COMMENT_MAX_LENGTH = env("COMMENT_MAX_LENGTH", "10000", "Longest comment, in characters.", int)
 
 # Production hardening; see docs/operations.md.

@@ -54,3 +54,43 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.deleted_at is None and not self.is_hidden
+
+
+class Collection(models.Model):
+    """A member's named list of papers; public ones have a shareable page."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    description = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    papers = models.ManyToManyField(Paper, through="CollectionItem", related_name="collections")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "slug"], name="collection_slug_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "paper"], name="paper_once_per_collection"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} in {self.collection_id}"
