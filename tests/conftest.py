@@ -34,3 +34,13 @@ def isolated_search_index(
     reset_engine(None)
     yield
     reset_engine(None)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """The per-process cache (feed category lists, ...) starts empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -45,7 +45,10 @@ def test_the_header_shows_the_display_name(client: Client) -> None:
 
 def test_the_login_page_keeps_the_site_name(client: Client, settings: Any) -> None:
     settings.SITE_NAME = "Papers Club"
-    assert '<a class="brand" href="/">Papers Club</a>' in client.get("/accounts/login").content.decode()
+    assert (
+        '<a class="brand" href="/">Papers Club</a>'
+        in client.get("/accounts/login").content.decode()
+    )
 
 
 def test_wrong_password_is_refused(client: Client) -> None:

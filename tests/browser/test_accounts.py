@@ -8,10 +8,12 @@ sends lands in Django's locmem outbox, read here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from pytest_django import Settings
 
 from tests.accounts.factories import PASSWORD, emailed_link
@@ -24,8 +26,19 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """The feed caches each day's category choice per process: keep this test's out of others."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def test_sign_up_confirm_log_in_and_upvote(
-    transactional_db: None, live_server: Any, browser: Any, settings: Settings  # noqa: F811
+    transactional_db: None,
+    live_server: Any,
+    browser: Any,  # noqa: F811 - the fixture imported above
+    settings: Settings,
 ) -> None:
     from playwright.sync_api import expect
 

@@ -6,7 +6,7 @@ from dailypapers.accounts.models import Profile
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "display_name", "email_verified", "upvotes_public")
     list_filter = ("email_verified", "upvotes_public")
     search_fields = ("user__username", "user__email", "display_name")

@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import InvalidPage
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -146,7 +146,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("email", "")
         keys = [throttle.email_key(email), throttle.address_key(request)]
         wait = throttle.wait_seconds(throttle.MAIL_LIMIT, keys)

@@ -66,7 +66,6 @@ class Collection(models.Model):
     slug = models.SlugField(max_length=140)
     description = models.TextField(blank=True)
     is_public = models.BooleanField(default=False)
-    papers = models.ManyToManyField(Paper, through="CollectionItem", related_name="collections")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

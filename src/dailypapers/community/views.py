@@ -29,7 +29,7 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     up = request.POST.get("up")
     if up not in ("0", "1"):
         return HttpResponseBadRequest("up must be 1 (upvote) or 0 (take the upvote back).")
-    state = set_vote(request.user, paper.id, up == "1")  # type: ignore[arg-type]
+    state = set_vote(request.user, paper.id, up == "1")
     if not request.headers.get("HX-Request"):
         return redirect(back)
     paper.refresh_from_db(fields=["source_upvotes", "local_upvotes"])
