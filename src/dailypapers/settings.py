@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dailypapers.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -321,6 +322,22 @@ COLLECTIONS_PER_MEMBER = env(
     "COLLECTIONS_PER_MEMBER", "100", "Most collections one member may keep.", int
 )
 COMMENT_MAX_LENGTH = env("COMMENT_MAX_LENGTH", "10000", "Longest comment, in characters.", int)
+# Rate limits, each counted per member and per client address; see docs/operations.md.
+VOTES_PER_MINUTE = env(
+    "VOTES_PER_MINUTE", "60", "Most votes per minute from one member, or from one address.", int
+)
+COMMENTS_PER_MINUTE = env(
+    "COMMENTS_PER_MINUTE",
+    "10",
+    "Most comments and replies per minute from one member, or from one address.",
+    int,
+)
+SUBMISSIONS_PER_HOUR = env(
+    "SUBMISSIONS_PER_HOUR",
+    "10",
+    "Most submission attempts per hour from one member, or from one address.",
+    int,
+)
 
 # Production hardening; see docs/operations.md.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -330,3 +347,20 @@ HTTPS = env("HTTPS", "false", "Set when served behind HTTPS: secure cookies and 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# No inline scripts anywhere (base.html); styles keep unsafe-inline because KaTeX writes style
+# attributes (the colour of TeX it cannot parse, some MathML).
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy header sent with every response; empty: none.",
+)
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Permissions-Policy header sent with every response: browser features the site never "
+    "uses, switched off; empty: none.",
+)

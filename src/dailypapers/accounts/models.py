@@ -22,6 +22,9 @@ class Profile(models.Model):
         help_text="When off, only you see the papers you upvoted.",
     )
     email_verified = models.BooleanField(default=False)
+    # Hidden by staff (community/moderation.py): cannot log in, comments hidden, votes not
+    # counted in Paper.local_upvotes.
+    is_hidden = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.display_name or str(self.user)

@@ -30,11 +30,15 @@ from dailypapers.accounts.verification import (
     mark_verified,
     send_verification,
 )
+from dailypapers.community.collections import collections_of
 from dailypapers.community.votes import voted_ids
+from dailypapers.papers.models import DailyEntry
 
 # Sign-ups from one address in an hour: a classroom behind one router fits, a script doesn't.
 SIGNUP_LIMIT = throttle.Limit("signup", 10, 3600)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The newest submissions a profile lists; older ones stay in the feed pages.
+PROFILE_SUBMISSIONS = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,6 +186,8 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         "profile": profile_of(member),
         "own": request.user.pk == member.pk,
         "shows_upvotes": shows_upvotes(member, request.user),
+        "submissions": _submissions(member),
+        "collections": collections_of(member, request.user),
     }
     if context["shows_upvotes"]:
         try:
@@ -212,6 +218,12 @@ def _too_many(
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+def _submissions(member: User) -> list[DailyEntry]:
+    """The papers the member submitted to the feed, newest first."""
+    entries = DailyEntry.objects.filter(submitted_by=member).select_related("paper")
+    return list(entries.order_by("-submitted_at", "-id")[:PROFILE_SUBMISSIONS])
 
 
 def _site_url(request: HttpRequest) -> str:

@@ -2,6 +2,8 @@
 
 Listings first page through bare ids, then load the full rows of one page only: sorting a
 month of ids is cheap, sorting a month of abstracts is not (docs/ranking.md, "Performance").
+Papers staff hid are left out of every listing, count and page (docs/operations.md,
+"Moderation").
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dailypapers.papers import ranking
@@ -96,32 +98,63 @@ def category_filter(category: str, field: str = "categories") -> Q:
     )
 
 
+def visible_papers() -> QuerySet[Paper]:
+    """Papers not hidden by staff: where every listing starts."""
+    return Paper.objects.filter(is_hidden=False)
+
+
+def visible_entries() -> QuerySet[DailyEntry]:
+    return DailyEntry.objects.filter(paper__is_hidden=False)
+
+
 def latest_day() -> date | None:
-    """The most recent feed day; an index lookup."""
-    return DailyEntry.objects.aggregate(day=Max("day"))["day"]
+    """The most recent feed day with a visible paper; the day index walked from the top."""
+    return visible_entries().aggregate(day=Max("day"))["day"]
 
 
 def period_papers(period: Period, category: str = "") -> QuerySet[Paper]:
-    papers = Paper.objects.filter(daily_entry__day__range=(period.start, period.end))
+    papers = visible_papers().filter(daily_entry__day__range=(period.start, period.end))
     return papers.filter(category_filter(category)) if category else papers
 
 
 def period_feed(period: Period, category: str, number: Any) -> FeedPage:
     """A page of the period's papers by upvotes then recency; InvalidPage for a bad number."""
     ids = period_papers(period, category).order_by(*FEED_ORDER).values_list("id", flat=True)
-    # Unfiltered, the entries alone give the count: an index-only scan, no join.
-    days = DailyEntry.objects.filter(day__range=(period.start, period.end))
-    return paginate(ids, number, count=None if category else days.count())
+    if category:
+        return paginate(ids, number)
+    # Unfiltered, the entries give the count without joining the papers.
+    counts = _entry_counts(period.start, period.end)
+    return paginate(ids, number, count=counts.entries - counts.hidden)
+
+
+@dataclass
+class EntryCounts:
+    entries: int
+    hidden: int
+    hidden_ids: int  # the sum of the hidden papers' ids: which ones, for cache keys
+
+
+def _entry_counts(start: date, end: date) -> EntryCounts:
+    """The days' entries and how many of their papers are hidden, in one query that reads the
+    entries and the (indexed, small) set of hidden paper ids, never the papers' rows."""
+    hidden = Q(paper_id__in=Paper.objects.filter(is_hidden=True).values("id"))
+    found = DailyEntry.objects.filter(day__range=(start, end)).aggregate(
+        entries=Count("id"),
+        hidden=Count("id", filter=hidden),
+        hidden_ids=Sum("paper_id", filter=hidden),
+    )
+    return EntryCounts(found["entries"], found["hidden"], found["hidden_ids"] or 0)
 
 
 def categories_between(start: date, end: date) -> list[CategoryCount]:
-    """The arXiv categories papers of those days list (primary or not), alphabetically.
+    """The arXiv categories visible papers of those days list (primary or not), alphabetically.
 
-    Cached per period and number of entries (an index-only count), so a month's choice is
-    computed again only when papers join it (docs/ranking.md, "Performance").
+    Cached per period, number of entries and hidden papers, so a month's choice is computed
+    again only when papers join it or staff hide one (docs/ranking.md, "Performance").
     """
-    entries = DailyEntry.objects.filter(day__range=(start, end)).count()
-    key = f"feed-categories:{start}:{end}:{entries}"
+    # Hiding or showing a paper changes which ids are hidden: a new key.
+    counts = _entry_counts(start, end)
+    key = f"feed-categories:{start}:{end}:{counts.entries}:{counts.hidden}:{counts.hidden_ids}"
     found: list[CategoryCount] | None = cache.get(key)
     if found is None:
         found = _count_categories(start, end)
@@ -134,7 +167,7 @@ def _count_categories(start: date, end: date) -> list[CategoryCount]:
     than papers. Tokens that are not arXiv categories (MSC or ACM classes some records carry)
     are left out of the choice.
     """
-    papers = Paper.objects.filter(daily_entry__day__range=(start, end)).order_by()
+    papers = visible_papers().filter(daily_entry__day__range=(start, end)).order_by()
     counts: Counter[str] = Counter()
     for categories, n in papers.values_list("categories").annotate(n=Count("id")):
         for name in categories.split():
@@ -147,7 +180,7 @@ def last_day_within(period: Period) -> date | None:
     """The latest day of the period with papers, so switching to the day view lands on one."""
     if period.kind == "day":
         return period.start
-    entries = DailyEntry.objects.filter(day__range=(period.start, period.end))
+    entries = visible_entries().filter(day__range=(period.start, period.end))
     return entries.aggregate(day=Max("day"))["day"]
 
 
@@ -156,7 +189,7 @@ def neighbours(period: Period, category: str = "") -> Neighbours:
 
     see docs/ranking.md: with a category, periods without that category are skipped too.
     """
-    entries = DailyEntry.objects.all()
+    entries = visible_entries()
     if category:
         # A join, not a subquery: the day index is walked outwards to the first match.
         entries = entries.filter(category_filter(category, "paper__categories"))
@@ -198,7 +231,8 @@ def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPag
 def trending_ids(window: TrendingWindow, category: str = "") -> list[int]:
     """Ids of the papers in the trending window, best score first."""
     # No ORDER BY: the model's default ordering would sort rows only to be scored again.
-    papers = Paper.objects.filter(daily_entry__day__range=(window.start, window.end)).order_by()
+    papers = visible_papers().filter(daily_entry__day__range=(window.start, window.end))
+    papers = papers.order_by()
     if category:
         papers = papers.filter(category_filter(category))
     rows = papers.values_list(
@@ -227,13 +261,13 @@ def author_feed(name: str, number: Any) -> FeedPage:
     """A page of the papers `name` is an author of, newest first."""
     # A subquery rather than a join: a name listed twice on one paper still yields it once.
     rows = PaperAuthor.objects.filter(name=name).values("paper_id")
-    written = Paper.objects.filter(id__in=rows)
+    written = visible_papers().filter(id__in=rows)
     return paginate(written.order_by(*NEWEST_FIRST).values_list("id", flat=True), number)
 
 
 def get_paper(arxiv_id: str) -> Paper | None:
-    """One paper with its feed entry and submitter, in one query."""
-    papers = Paper.objects.select_related("daily_entry", "daily_entry__submitted_by")
+    """One visible paper with its feed entry and submitter, in one query; None if hidden."""
+    papers = visible_papers().select_related("daily_entry", "daily_entry__submitted_by")
     return papers.filter(arxiv_id=arxiv_id).first()
 
 
@@ -247,10 +281,11 @@ def paginate(ids: Sequence[int] | QuerySet[Any], number: Any, count: int | None 
 
 
 def cards(ids: list[int]) -> list[Paper]:
-    """Load what the paper cards show for `ids`, keeping their order."""
+    """Load what the paper cards show for `ids`, keeping their order; hidden ones left out,
+    so lists kept elsewhere (a member's upvotes, collections) never show them either."""
     if not ids:
         return []
-    papers = Paper.objects.filter(id__in=ids).select_related("daily_entry").order_by()
+    papers = visible_papers().filter(id__in=ids).select_related("daily_entry").order_by()
     papers = papers.only(*CARD_FIELDS)
     by_id = {paper.id: paper for paper in papers}
     return [by_id[pk] for pk in ids if pk in by_id]

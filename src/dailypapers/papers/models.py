@@ -32,6 +32,10 @@ class Paper(models.Model):
     local_upvotes = models.PositiveIntegerField(default=0)
     source_comments = models.PositiveIntegerField(default=0)
     local_comments = models.PositiveIntegerField(default=0)
+    # Hidden by staff (moderation): left out of every listing, search and page; see
+    # docs/operations.md, "Moderation".
+    # db_default too: ingest inserts new papers in raw SQL (ingest/upsert.py), naming no flag.
+    is_hidden = models.BooleanField(default=False, db_default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 

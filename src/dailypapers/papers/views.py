@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from dailypapers.community.comments import threads
+from dailypapers.community.forms import AddToCollectionForm, CommentForm
+from dailypapers.community.models import Collection
 from dailypapers.community.votes import voted_ids
 from dailypapers.papers import feeds
 from dailypapers.papers.bibtex import bibtex_entry
@@ -92,7 +96,13 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         "canonical": request.build_absolute_uri(found.get_absolute_url()),
         "similar": similar_papers(found),
         "voted": _voted(request, [found]),
+        "threads": threads(found.id),
+        "comment_max_length": settings.COMMENT_MAX_LENGTH,
     }
+    if request.user.is_authenticated:
+        mine = Collection.objects.filter(owner_id=request.user.pk).values_list("id", "name")
+        context["comment_form"] = CommentForm()
+        context["collect_form"] = AddToCollectionForm(choices=list(mine))
     return render(request, "papers/paper.html", context)
 
 

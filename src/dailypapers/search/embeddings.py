@@ -17,6 +17,10 @@ MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
 MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
 # The model was trained with 256-token inputs (sentence-transformers' max_seq_length).
 MAX_TOKENS = 256
+# Dynamic int8 quantization picks one activation scale per tensor, so in a batch of several
+# texts each one's vector shifts with its batch mates (cosine ~0.995 to itself alone). One text
+# per run makes a vector a function of its text only, and on CPU costs nothing (no padding).
+BATCH_SIZE = 1
 
 Vectors = npt.NDArray[np.float32]
 
@@ -67,7 +71,7 @@ class OnnxEmbedder:
         directory: Path | None = None,
         *,
         threads: int | None = None,
-        batch_size: int = 32,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
@@ -95,7 +99,7 @@ class OnnxEmbedder:
     def embed(self, texts: list[str]) -> Vectors:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(texts)
-        # Batching texts of similar length keeps padding, and so wasted compute, small.
+        # With batch_size > 1, texts of similar length share a batch, so padding stays small.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]

@@ -76,7 +76,7 @@ def ranked_paper_ids(
 def _id_shortcut(query: SearchQuery) -> Paper | None:
     if not query.arxiv_id or query.has_filters:
         return None
-    return Paper.objects.filter(arxiv_id=query.arxiv_id).first()
+    return Paper.objects.filter(arxiv_id=query.arxiv_id, is_hidden=False).first()
 
 
 def _ranked_ids(
@@ -108,9 +108,10 @@ def _ranked_ids(
 
 
 def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
-    """Load the candidates, keep those passing the filters, then cut the page."""
+    """Load the candidates, keep those passing the filters, then cut the page. Hidden papers
+    stay in the indexes; the query loading the candidates leaves them out."""
     scores = dict(ranked)
-    papers = Paper.objects.in_bulk([pk for pk, _ in ranked])
+    papers = Paper.objects.filter(is_hidden=False).in_bulk([pk for pk, _ in ranked])
     kept = [papers[pk] for pk, _ in ranked if pk in papers and _passes(papers[pk], results.query)]
     kept = _title_first(kept, results.query)
     results.total = len(kept)

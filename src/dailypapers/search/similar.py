@@ -38,5 +38,6 @@ def _title_matches(engine: SearchEngine, paper: Paper, limit: int) -> list[int]:
 
 
 def _papers(ids: list[int]) -> list[Paper]:
-    found = Paper.objects.select_related("daily_entry").in_bulk(ids)
+    # Hidden papers stay in the indexes; loading the neighbours leaves them out.
+    found = Paper.objects.filter(is_hidden=False).select_related("daily_entry").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
