@@ -48,7 +48,7 @@ def create_collection(
 def add_paper(owner: User, collection_id: int, paper_id: int) -> bool:
     """Add a paper; False when it was already there."""
     collection = _owned(owner, collection_id)
-    if not Paper.objects.filter(pk=paper_id).exists():
+    if not Paper.objects.filter(pk=paper_id, is_hidden=False).exists():
         raise CollectionRefused("That paper does not exist.")
     _, created = CollectionItem.objects.get_or_create(collection=collection, paper_id=paper_id)
     return created
@@ -93,9 +93,8 @@ def collections_of(owner: User, viewer: User | AnonymousUser) -> QuerySet[Collec
 
 def collection_papers(collection: Collection) -> QuerySet[Paper]:
     """The papers, most recently added first."""
-    return Paper.objects.filter(collectionitem__collection=collection).order_by(
-        "-collectionitem__added_at", "-collectionitem__id"
-    )
+    papers = Paper.objects.filter(collectionitem__collection=collection, is_hidden=False)
+    return papers.order_by("-collectionitem__added_at", "-collectionitem__id")
 
 
 def _owned(owner: User, collection_id: int) -> Collection:

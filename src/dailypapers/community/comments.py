@@ -30,7 +30,7 @@ class Thread:
 def post_comment(user: User, paper_id: int, body: str, parent_id: int | None = None) -> Comment:
     body = _checked(body)
     with transaction.atomic():
-        paper = Paper.objects.select_for_update().get(pk=paper_id)
+        paper = Paper.objects.select_for_update().get(pk=paper_id, is_hidden=False)
         parent = _reply_target(paper, parent_id)
         comment = Comment.objects.create(
             paper=paper, author=user, parent=parent, body=body, body_html=render_markdown(body)

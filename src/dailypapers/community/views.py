@@ -53,7 +53,7 @@ PAPER_FIELDS = ("id", "arxiv_id", "title")
 
 @require_POST
 def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    paper = get_object_or_404(Paper.objects.only(*VOTE_FIELDS), arxiv_id=arxiv_id)
+    paper = get_object_or_404(Paper.objects.only(*VOTE_FIELDS), arxiv_id=arxiv_id, is_hidden=False)
     back = _back(request, paper)
     if not request.user.is_authenticated:
         return _login_first(request, back)
@@ -98,7 +98,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def comment(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     """A new comment, or a reply when the form names its `parent`."""
-    paper = get_object_or_404(Paper.objects.only(*PAPER_FIELDS), arxiv_id=arxiv_id)
+    paper = get_object_or_404(Paper.objects.only(*PAPER_FIELDS), arxiv_id=arxiv_id, is_hidden=False)
     if not request.user.is_authenticated:
         return redirect_to_login(paper.get_absolute_url() + "#comments")
     form = CommentForm(request.POST)
@@ -150,7 +150,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def collect(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     """Add the paper to one of the member's collections, or to a new one named in the form."""
-    paper = get_object_or_404(Paper.objects.only(*PAPER_FIELDS), arxiv_id=arxiv_id)
+    paper = get_object_or_404(Paper.objects.only(*PAPER_FIELDS), arxiv_id=arxiv_id, is_hidden=False)
     back = paper.get_absolute_url()
     if not request.user.is_authenticated:
         return redirect_to_login(back)

@@ -57,7 +57,7 @@ def voted_ids(user: User | AnonymousUser, paper_ids: list[int]) -> set[int]:
 
 def _insert_vote(user: User, paper_id: int) -> bool:
     """Insert the vote row; False when it was already there (or a racing request put it)."""
-    if not Paper.objects.filter(pk=paper_id).exists():
+    if not Paper.objects.filter(pk=paper_id, is_hidden=False).exists():
         raise Paper.DoesNotExist(f"no paper {paper_id}")
     try:
         with transaction.atomic():  # a savepoint: the unique constraint decides the race
