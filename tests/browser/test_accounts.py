@@ -7,7 +7,6 @@ sends lands in Django's locmem outbox, read here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,11 +16,10 @@ from django.core.cache import cache
 from pytest_django import Settings
 
 from tests.accounts.factories import PASSWORD, emailed_link
-from tests.browser.test_reading import RESULTS, browser  # noqa: F401 - a fixture
+from tests.browser.conftest import SCREENSHOTS as RESULTS
 from tests.papers.factories import add_paper
 
 # Playwright's sync API runs an event loop in this thread; see test_reading.py.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +35,7 @@ def fresh_cache() -> Iterator[None]:
 def test_sign_up_confirm_log_in_and_upvote(
     transactional_db: None,
     live_server: Any,
-    browser: Any,  # noqa: F811 - the fixture imported above
+    browser: Any,
     settings: Settings,
 ) -> None:
     from playwright.sync_api import expect

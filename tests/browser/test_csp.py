@@ -6,7 +6,6 @@ Launched as tests/browser/test_reading.py does; skips without /usr/bin/chromium.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -21,19 +20,6 @@ from dailypapers.search.engine import SearchEngine, reset_engine
 from dailypapers.search.indexer import update_index
 from tests.papers.factories import add_paper
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Runs before any page script: records every violation the page's CSP reports.
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
@@ -43,20 +29,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("DAILYPAPERS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and DAILYPAPERS_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -6,49 +6,18 @@ unless DAILYPAPERS_REQUIRE_BROWSER=1 says a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.papers.factories import add_paper
-
 # Playwright's sync API runs an event loop in this thread; Django then refuses the ORM calls
 # the test makes to set up data unless told this thread is fine.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+from tests.browser.conftest import SCREENSHOTS as RESULTS  # noqa: E402
+from tests.papers.factories import add_paper
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("DAILYPAPERS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and DAILYPAPERS_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_reading_the_feed_and_a_paper(

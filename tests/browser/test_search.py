@@ -6,7 +6,6 @@ DAILYPAPERS_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,27 +18,12 @@ from pytest_django import Settings
 from dailypapers.search.embeddings import NullEmbedder
 from dailypapers.search.engine import SearchEngine, reset_engine
 from dailypapers.search.indexer import update_index
-from tests.browser.test_reading import CHROMIUM, CHROMIUM_ARGS, RESULTS
+from tests.browser.conftest import SCREENSHOTS as RESULTS
 from tests.papers.factories import add_paper
 
 # Playwright's sync API runs an event loop in this thread; see test_reading.py.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("DAILYPAPERS_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and DAILYPAPERS_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
