@@ -1,5 +1,6 @@
-"""An account in a real Chromium: sign up, confirm by the emailed link, log out and in, and
-upvote a paper on the home page without a reload.
+"""A member's whole journey in a real Chromium: sign up, confirm by the emailed link, log out
+and in, upvote on the home page without a reload, submit a paper (fetched from a loopback
+server with a recorded arXiv response), comment on it, add it to a collection, log out.
 
 Same browser setup as test_reading.py. The live server runs in this process, so the mail it
 sends lands in Django's locmem outbox, read here.
@@ -9,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from pytest_django import Settings
 
+from dailypapers.papers.models import DailyEntry
 from tests.accounts.factories import PASSWORD, emailed_link
 from tests.browser.conftest import SCREENSHOTS as RESULTS
+from tests.loopback import Loopback
 from tests.papers.factories import add_paper
+
+RECORDED = "query_cat-cs.RO_neural_classic-format_2025-10-17.xml"
 
 # Playwright's sync API runs an event loop in this thread; see test_reading.py.
 
@@ -32,15 +38,21 @@ def fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
-def test_sign_up_confirm_log_in_and_upvote(
+def test_sign_up_confirm_log_in_upvote_submit_comment_collect(
     transactional_db: None,
     live_server: Any,
     browser: Any,
     settings: Settings,
+    loopback: Loopback,
+    data_dir: Path,
 ) -> None:
     from playwright.sync_api import expect
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ARXIV_API_URL = loopback.url("/api/query")
+    settings.INGEST_REQUEST_INTERVAL = 0
+    settings.SUBMIT_MAX_AGE_DAYS = 100_000  # the recorded paper is from October 2025
+    loopback.route("/api/query", data_dir / RECORDED, id_list="2510.14968")
     paper = add_paper(date(2025, 1, 6), arxiv_id="2501.00002", title="Monday news", upvotes=4)
     page = browser.new_page(viewport={"width": 1024, "height": 800})
     page.goto(f"{live_server.url}/")
@@ -78,5 +90,25 @@ def test_sign_up_confirm_log_in_and_upvote(
 
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "accounts.png"), full_page=True)
+
+    page.get_by_role("link", name="Submit a paper").click()
+    page.get_by_label("arXiv id or URL").fill("https://arxiv.org/abs/2510.14968")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("h1")).to_contain_text("RDD: Retrieval-Based Demonstration Decomposer")
+    assert DailyEntry.objects.get(paper__arxiv_id="2510.14968").submitted_by.username == "ada"
+
+    page.locator(".comment-form textarea").fill("Nice result: $O(n^2)$ *steps*.")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comments em")).to_have_text("steps")
+    expect(page.locator(".comments .katex").first).to_be_visible()  # the math rendered
+
+    page.locator(".collect-form input[type=text]").fill("To read")
+    page.locator(".collect-form").get_by_role("button", name="Add").click()
+    page.goto(f"{live_server.url}/users/ada")
+    page.get_by_role("link", name="To read").click()
+    expect(page.locator(".card").first).to_contain_text("RDD: Retrieval-Based")
+    page.screenshot(path=str(RESULTS / "member-journey.png"), full_page=True)
+
+    account = page.get_by_role("navigation", name="Account")
     account.get_by_role("button", name="Log out").click()
     expect(account.get_by_role("link", name="Log in")).to_be_visible()
