@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev pytest pytest-sqlite pytest-postgres bench clean
+.PHONY: run test lint format install install-dev pytest pytest-sqlite pytest-postgres bench clean model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,8 @@ run: install
 	$(BIN)/dailypapers serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy src
 
 format: install-dev
@@ -45,6 +45,10 @@ pytest-postgres: install-dev
 	DAILYPAPERS_TEST_DB=postgres $(BIN)/pytest
 
 test: lint pytest-sqlite pytest-postgres
+
+# Re-export the shipped embedding model (torch in a throwaway venv; see search/model/README.md).
+model:
+	bash tools/export_model.sh
 
 clean:
 	rm -rf $(VENV) var
