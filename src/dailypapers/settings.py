@@ -246,9 +246,14 @@ SEARCH_CANDIDATES = env(
     "How many results each of lexical and semantic search hands to the fusion.",
     int,
 )
-SEARCH_RRF_K = env("SEARCH_RRF_K", "60", "The k of reciprocal rank fusion.", float)
+SEARCH_RRF_K = env(
+    "SEARCH_RRF_K",
+    "2",
+    "The k of reciprocal rank fusion (tuned on SciFact train, docs/search.md).",
+    float,
+)
 SEARCH_LEXICAL_WEIGHT = env(
-    "SEARCH_LEXICAL_WEIGHT", "1.0", "Weight of the lexical ranking in the fusion.", float
+    "SEARCH_LEXICAL_WEIGHT", "1.25", "Weight of the lexical ranking in the fusion.", float
 )
 SEARCH_DENSE_WEIGHT = env(
     "SEARCH_DENSE_WEIGHT", "1.0", "Weight of the semantic ranking in the fusion.", float

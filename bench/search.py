@@ -1,0 +1,473 @@
+"""Benchmark: search speed over the real arXiv papers, and over a million with generated ones.
+
+Usage: .venv/bin/python bench/search.py [--papers N] [--embed N] [--queries N] [--workdir DIR]
+  --papers 180936   the real papers of ../shared/data/arxiv (the default: 1,000,000, the real
+                    ones plus generated ones: real titles, abstracts and authors, shuffled)
+Builds everything in a fresh SQLite database and search directory, then measures:
+  - embedding throughput: --embed real papers (default 2,000) through the site's embedder;
+  - vectors: those --embed papers get their real vectors; every other paper a vector drawn
+    from a Gaussian with the mean and covariance of the real ones, normalized (embedding all
+    180,936 would take 30-60 min here). The script says so in its output;
+  - lexical index build (TantivyLexicalIndex.upsert) and HNSW build (HnswVectorIndex.add), the
+    HNSW snapshot saved where the engine loads it, a SearchDocument row per paper;
+  - end to end latency of hybrid.search_papers (the site's path, query embedding included)
+    for keyword, title-like, claim-like and filtered queries; HNSW recall against exact search;
+  - the index's size on disk and the process's memory growth when the engine starts.
+Goals (issue "Measured"): median <= 15 ms, p99 <= 50 ms, vector index <= 2.5 GB at 1M.
+Phases are logged to stderr as they finish, so a run cut short still tells what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import shlex
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
+SCIFACT_QUERIES = ROOT.parent / "shared" / "data" / "scifact" / "queries.jsonl.gz"
+REAL_PAPERS = 180_936
+DIMENSION = 384
+BATCH = 5_000
+# How far apart the indexer writes search documents: about its embedding speed (50 papers/s).
+INDEXER_STEP = timedelta(milliseconds=20)
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}")
+COMMON = frozenset(
+    "with from that this using based via towards toward their into over under learning model "
+    "models large language data approach method methods analysis study network networks".split()
+)
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, what: str, value: str) -> None:
+        self.rows.append((what, value))
+        print(f"[bench] {what}: {value}", file=sys.stderr, flush=True)
+
+
+def main() -> int:
+    args = parse_args()
+    if not args.data.is_file():
+        print(f"benchmark data missing: {args.data} (it lives in ../shared/data/arxiv)")
+        return 2
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dailypapers-search-bench-"))
+    configure(workdir)
+    from dailypapers.search.embeddings import NullEmbedder
+    from dailypapers.search.engine import make_embedder
+
+    embedder = make_embedder()
+    if isinstance(embedder, NullEmbedder):
+        print(f"the embedding model is missing: {embedder.reason}")
+        return 2
+    report = Report()
+    from django.conf import settings
+
+    report.add("command", " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv]))
+    report.add(
+        "settings",
+        f"SEARCH_CANDIDATES {settings.SEARCH_CANDIDATES}, SEARCH_HNSW_EF {settings.SEARCH_HNSW_EF}"
+        f", SEARCH_EMBED_BUDGET_MS {settings.SEARCH_EMBED_BUDGET_MS:g}, RRF k "
+        f"{settings.SEARCH_RRF_K:g}; {os.cpu_count()} cores, SQLite",
+    )
+    try:
+        run(args, embedder, report)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print_table(report)
+    return 0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--papers", type=int, default=1_000_000)
+    parser.add_argument("--embed", type=int, default=2_000, help="Real papers to embed.")
+    parser.add_argument("--queries", type=int, default=100, help="Queries per kind.")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", type=Path, help="Build here and keep it (default: temp).")
+    return parser.parse_args()
+
+
+def configure(workdir: Path) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        DAILYPAPERS_DATA_DIR=str(workdir),
+        SEARCH_INDEX_DIR=str(workdir / "search"),
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def run(args: argparse.Namespace, embedder, report: Report) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(args.seed)
+    records = read_records(args.data, min(args.papers, REAL_PAPERS))
+    timed(report, "papers stored (upsert_papers)", lambda: store_papers(records, rng, args.papers))
+    pks = paper_pks()
+    report.add(
+        "papers", f"{len(pks):,} ({len(records):,} real, {len(pks) - len(records):,} generated)"
+    )
+    sample = rng.sample(range(len(records)), min(args.embed, len(records)))
+    real = measure_embedding(embedder, records, sample, report)
+    rows = rows_of(records, sample, pks)
+    vectors = make_vectors(real, rows, len(pks), np.random.default_rng(args.seed))
+    report.add(
+        "vectors",
+        f"{len(sample):,} real (embedded), {len(pks) - len(sample):,} generated: Gaussian with "
+        "the real vectors' mean and covariance, normalized",
+    )
+    timed(report, "SearchDocument rows written", lambda: store_documents(pks, vectors, embedder))
+    build_lexical(report)
+    build_hnsw(pks, vectors, embedder, report)
+    measure_queries(args, records, rng, vectors, pks, report)
+
+
+def read_records(path: Path, count: int) -> list[dict]:  # type: ignore[type-arg]
+    records = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            records.append(json.loads(line))
+            if len(records) == count:
+                break
+    return records
+
+
+def store_papers(records: list[dict], rng: random.Random, total: int) -> None:  # type: ignore[type-arg]
+    from dailypapers.ingest.sources.jsonl import parse_record
+    from dailypapers.ingest.upsert import upsert_papers
+
+    upsert_papers((parse_record(record) for record in records), "file")
+    if total > len(records):
+        started = time.perf_counter()
+        upsert_papers(generated_papers(records, rng, total - len(records)), "file")
+        print(
+            f"[bench] generated papers stored in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def generated_papers(records: list[dict], rng: random.Random, count: int) -> Iterator:  # type: ignore[type-arg]
+    """Real fields recombined: the dates of one paper, the title of another, and so on."""
+    from dailypapers.ingest.sources.jsonl import parse_record
+
+    for number in range(count):
+        paper = parse_record(rng.choice(records))
+        title, abstract, people = (rng.choice(records) for _ in range(3))
+        paper.arxiv_id, paper.title = f"gen-{number:07d}", title["title"]
+        paper.abstract = abstract.get("abstract") or ""
+        paper.authors = people.get("authors") or []
+        paper.categories = people.get("categories") or []
+        paper.feed_day = None
+        yield paper
+
+
+def paper_pks() -> list[int]:
+    from dailypapers.papers.models import Paper
+
+    return list(Paper.objects.order_by("id").values_list("id", flat=True))
+
+
+def rows_of(records: list[dict], sample: list[int], pks: list[int]) -> list[int]:  # type: ignore[type-arg]
+    """Where each sampled record's paper sits in `pks` (and so in the vector matrix)."""
+    from dailypapers.ingest.parsed import split_arxiv_id
+    from dailypapers.papers.models import Paper
+
+    pk_of = dict(Paper.objects.values_list("arxiv_id", "id"))
+    row_of = {pk: row for row, pk in enumerate(pks)}
+    return [row_of[pk_of[split_arxiv_id(records[i]["id"])[0]]] for i in sample]
+
+
+def measure_embedding(
+    embedder, records: list[dict], sample: list[int], report: Report
+) -> np.ndarray:  # type: ignore[no-untyped-def,type-arg]
+    from dailypapers.search.embeddings import paper_text
+
+    texts = [paper_text(records[i]["title"], records[i].get("abstract") or "") for i in sample]
+    started = time.perf_counter()
+    vectors = np.concatenate(
+        [embedder.embed(texts[i : i + 256]) for i in range(0, len(texts), 256)]
+    )
+    seconds = time.perf_counter() - started
+    report.add(
+        "embedding throughput",
+        f"{len(texts) / seconds:,.0f} papers/s "
+        f"({len(texts):,} real papers in {seconds:.1f} s, {embedder.model_id})",
+    )
+    return vectors
+
+
+def make_vectors(
+    real: np.ndarray, rows: list[int], count: int, rng: np.random.Generator
+) -> np.ndarray:  # type: ignore[type-arg]
+    """Real vectors at `rows`, Gaussian ones everywhere else."""
+    mean, cov = real.mean(axis=0), np.cov(real, rowvar=False)
+    lower = np.linalg.cholesky(cov + 1e-6 * np.eye(DIMENSION))
+    vectors = np.empty((count, DIMENSION), dtype=np.float32)
+    for start in range(0, count, 100_000):
+        size = min(100_000, count - start)
+        drawn = mean + rng.standard_normal((size, DIMENSION)) @ lower.T
+        vectors[start : start + size] = drawn / np.linalg.norm(drawn, axis=1, keepdims=True)
+    vectors[rows] = real
+    return vectors
+
+
+def store_documents(pks: list[int], vectors: np.ndarray, embedder) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """One SearchDocument per paper, stamped as the background indexer would have written them
+    (one every INDEXER_STEP, the last a minute ago), not all within the same second."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from dailypapers.search.models import SearchDocument
+
+    last = timezone.now() - timedelta(minutes=1)
+    first = last - INDEXER_STEP * len(pks)
+    sql = (
+        f"INSERT INTO {SearchDocument._meta.db_table} "
+        "(paper_id, content_hash, text_hash, model_id, vector, indexed_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    for start in range(0, len(pks), BATCH):
+        rows = [
+            (
+                pk,
+                "bench",
+                "bench",
+                embedder.model_id,
+                vectors[row].tobytes(),
+                adapt(first + INDEXER_STEP * (row + 1)),
+            )
+            for row, pk in enumerate(pks[start : start + BATCH], start)
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def build_lexical(report: Report) -> None:
+    from django.conf import settings
+
+    from dailypapers.papers.models import Paper
+    from dailypapers.search.lexical import IndexedPaper, TantivyLexicalIndex
+
+    index = TantivyLexicalIndex(Path(settings.SEARCH_INDEX_DIR) / "lexical")
+    fields = ("id", "title", "abstract", "authors", "categories", "published")
+    rows = Paper.objects.order_by("id").values_list(*fields).iterator(chunk_size=BATCH)
+    started = time.perf_counter()
+    count = 0
+    batch = []
+    for pk, title, abstract, authors, categories, published in rows:
+        day = published.date() if published else None
+        batch.append(IndexedPaper(pk, title, abstract, authors, categories.split(), day))
+        if len(batch) == 50_000:
+            count += index.upsert(batch)
+            batch = []
+    count += index.upsert(batch)
+    seconds = time.perf_counter() - started
+    report.add(
+        "lexical index build",
+        f"{seconds:.0f} s for {count:,} papers "
+        f"({count / seconds:,.0f} papers/s; TantivyLexicalIndex.upsert, 50,000 per commit, "
+        "papers read from SQLite)",
+    )
+    report.add("lexical index on disk", _size(index.directory))
+
+
+def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) -> None:  # type: ignore[no-untyped-def,type-arg]
+    from django.conf import settings
+
+    from dailypapers.search.engine import SearchEngine
+    from dailypapers.search.models import SearchDocument
+    from dailypapers.search.vectors import HnswVectorIndex
+
+    started = time.perf_counter()
+    hnsw = HnswVectorIndex(DIMENSION, ef_search=settings.SEARCH_HNSW_EF)
+    hnsw.add(np.asarray(pks, dtype=np.int64), vectors)
+    seconds = time.perf_counter() - started
+    report.add(
+        "HNSW build",
+        f"{seconds:.0f} s for {len(pks):,} vectors (M 16, ef_construction "
+        f"200, {os.cpu_count()} threads)",
+    )
+    # Where and how the engine expects it: what SearchEngine.save_snapshot writes.
+    path = SearchEngine(Path(settings.SEARCH_INDEX_DIR), embedder).snapshot_path
+    hnsw.save(path)
+    watermark = (
+        SearchDocument.objects.order_by("-indexed_at").values_list("indexed_at", flat=True).first()
+    )
+    path.with_suffix(".watermark").write_text(watermark.isoformat())
+    report.add("HNSW snapshot on disk", f"{path.stat().st_size / 2**30:.2f} GiB")
+    del hnsw
+
+
+def measure_queries(args, records, rng, vectors, pks, report: Report) -> None:  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    from dailypapers.search.engine import get_engine, reset_engine
+    from dailypapers.search.hybrid import search_papers
+
+    reset_engine()
+    measure_index_memory(report)
+    before = _rss()
+    started = time.perf_counter()
+    engine = get_engine()
+    engine.catch_up(force=True)
+    report.add(
+        "engine start",
+        f"{time.perf_counter() - started:.1f} s, memory +"
+        f"{(_rss() - before) / 2**30:.2f} GiB (HNSW snapshot, ONNX model, tantivy reader)",
+    )
+    queries = make_queries(records, rng, args.queries)
+    for text in [q for _, q in queries][:20]:  # warm up: model, caches, page cache
+        search_papers(text + " warmup")
+    times: dict[str, list[float]] = {}
+    fallbacks = 0
+    for kind, text in queries:
+        started = time.perf_counter()
+        results = search_papers(text)
+        times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        fallbacks += results.fell_back
+    every = [t for kind_times in times.values() for t in kind_times]
+    for kind, kind_times in [*times.items(), ("all", every)]:
+        report.add(
+            f"hybrid search_papers, {kind} ({len(kind_times)} queries)",
+            f"median {statistics.median(kind_times):.1f} ms, p99 {_p99(kind_times):.1f} ms",
+        )
+    report.add(
+        "fell back to lexical (embedding over budget)",
+        f"{fallbacks} of {len(queries)} (budget {settings.SEARCH_EMBED_BUDGET_MS:.0f} ms)",
+    )
+    started = time.perf_counter()
+    count = engine.catch_up(force=True)
+    report.add(
+        "one catch-up from SearchDocument",
+        f"{(time.perf_counter() - started) * 1000:.0f}"
+        f" ms, {count} vectors re-read (the 5 s margin before the newest)",
+    )
+    measure_recall(engine, [q for _, q in queries], vectors, pks, report)
+
+
+def measure_index_memory(report: Report) -> None:
+    """The process's memory growth when it loads the HNSW snapshot alone."""
+    import gc
+
+    from django.conf import settings
+
+    from dailypapers.search.vectors import HnswVectorIndex
+
+    path = next(Path(settings.SEARCH_INDEX_DIR).glob("vectors-*.hnsw"))
+    before = _rss()
+    index = HnswVectorIndex.load(path, DIMENSION)
+    report.add(
+        "vector index in memory",
+        f"{(_rss() - before) / 2**30:.2f} GiB "
+        f"(RSS growth loading the HNSW snapshot of {len(index):,} vectors)",
+    )
+    del index
+    gc.collect()
+
+
+def make_queries(records, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Keyword, title-like, claim-like (SciFact) and filtered queries, shuffled together."""
+    queries: list[tuple[str, str]] = []
+    picks = rng.sample(records, per_kind * 3)
+    for record in picks[:per_kind]:
+        words = [w for w in _WORD.findall(record["title"]) if w.lower() not in COMMON]
+        queries.append(
+            ("keywords", " ".join(rng.sample(words, min(len(words), rng.choice((2, 3))))))
+        )
+    for record in picks[per_kind : 2 * per_kind]:  # a title half remembered: some words dropped
+        words = record["title"].split()
+        kept = [w for w in words if rng.random() > 0.3] or words
+        queries.append(("title-like", " ".join(kept)))
+    if SCIFACT_QUERIES.is_file():
+        with gzip.open(SCIFACT_QUERIES, "rt", encoding="utf-8") as lines:
+            claims = [json.loads(line)["text"] for line in lines]
+        queries += [("claims (SciFact)", claim) for claim in rng.sample(claims, per_kind)]
+    for record in picks[2 * per_kind :][: per_kind // 2]:
+        words = [w for w in _WORD.findall(record["title"]) if w.lower() not in COMMON][:2]
+        category = (record.get("categories") or ["cs.LG"])[0]
+        queries.append(("with a filter", f"{' '.join(words)} cat:{category}"))
+    queries = [(kind, text) for kind, text in queries if text.strip()]
+    rng.shuffle(queries)
+    return list({text: (kind, text) for kind, text in queries}.values())  # no repeats: no cache
+
+
+def measure_recall(
+    engine, texts: list[str], vectors: np.ndarray, pks: list[int], report: Report
+) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """HNSW (as loaded by the engine) against exact inner product, at 10 and at 100."""
+    from django.conf import settings
+
+    ids = np.asarray(pks)
+    found = {10: 0.0, 100: 0.0}
+    sample = texts[:100]
+    for text in sample:
+        vector = engine.embed_query(text, 60_000)
+        exact = np.argpartition(-(vectors @ vector), 100)[:100]
+        exact = exact[np.argsort(-(vectors[exact] @ vector))]
+        for k in found:
+            approximate = {pk for pk, _ in engine.vectors.search(vector, k)}
+            found[k] += len(approximate & set(ids[exact[:k]].tolist())) / k
+    report.add(
+        "HNSW recall vs exact",
+        f"@10 {found[10] / len(sample):.3f}, @100 "
+        f"{found[100] / len(sample):.3f} ({len(sample)} queries, ef {settings.SEARCH_HNSW_EF}"
+        " or k if larger)",
+    )
+
+
+def timed(report: Report, what: str, work) -> None:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    work()
+    report.add(what, f"{time.perf_counter() - started:.0f} s")
+
+
+def _p99(values: list[float]) -> float:
+    return float(np.percentile(values, 99))
+
+
+def _rss() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _size(directory: Path) -> str:
+    total = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+    return f"{total / 2**30:.2f} GiB"
+
+
+def print_table(report: Report) -> None:
+    print("| measure | value |\n|---|---|")
+    for what, value in report.rows:
+        print(f"| {what} | {value} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
