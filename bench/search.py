@@ -46,6 +46,12 @@ DIMENSION = 384
 BATCH = 5_000
 # How far apart the indexer writes search documents: about its embedding speed (50 papers/s).
 INDEXER_STEP = timedelta(milliseconds=20)
+PERTURBED_COSINE = 0.8
+VECTOR_KINDS = {
+    "perturbed": "generated: a random real vector plus noise with the real vectors' covariance, "
+    f"cosine ~{PERTURBED_COSINE} to it, normalized",
+    "gaussian": "generated: Gaussian with the real vectors' mean and covariance, normalized",
+}
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}")
 COMMON = frozenset(
     "with from that this using based via towards toward their into over under learning model "
@@ -101,6 +107,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--papers", type=int, default=1_000_000)
     parser.add_argument("--embed", type=int, default=2_000, help="Real papers to embed.")
     parser.add_argument("--queries", type=int, default=100, help="Queries per kind.")
+    parser.add_argument("--vectors", choices=sorted(VECTOR_KINDS), default="perturbed")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="Build here and keep it (default: temp).")
     return parser.parse_args()
@@ -133,12 +140,9 @@ def run(args: argparse.Namespace, embedder, report: Report) -> None:  # type: ig
     sample = rng.sample(range(len(records)), min(args.embed, len(records)))
     real = measure_embedding(embedder, records, sample, report)
     rows = rows_of(records, sample, pks)
-    vectors = make_vectors(real, rows, len(pks), np.random.default_rng(args.seed))
-    report.add(
-        "vectors",
-        f"{len(sample):,} real (embedded), {len(pks) - len(sample):,} generated: Gaussian with "
-        "the real vectors' mean and covariance, normalized",
-    )
+    vectors = make_vectors(real, rows, len(pks), args.vectors, np.random.default_rng(args.seed))
+    how = VECTOR_KINDS[args.vectors]
+    report.add("vectors", f"{len(sample):,} real (embedded), {len(pks) - len(sample):,} {how}")
     timed(report, "SearchDocument rows written", lambda: store_documents(pks, vectors, embedder))
     build_lexical(report)
     build_hnsw(pks, vectors, embedder, report)
@@ -221,15 +225,24 @@ def measure_embedding(
 
 
 def make_vectors(
-    real: np.ndarray, rows: list[int], count: int, rng: np.random.Generator
+    real: np.ndarray, rows: list[int], count: int, kind: str, rng: np.random.Generator
 ) -> np.ndarray:  # type: ignore[type-arg]
-    """Real vectors at `rows`, Gaussian ones everywhere else."""
+    """Real vectors at `rows`; elsewhere generated, normalized:
+    perturbed: a random real vector plus Gaussian noise shaped like the real vectors' spread,
+        scaled to a cosine of about 0.8 with it (topics, as real papers cluster);
+    gaussian: drawn with the real vectors' mean and covariance (no clusters: HNSW's hard case).
+    """
     mean, cov = real.mean(axis=0), np.cov(real, rowvar=False)
     lower = np.linalg.cholesky(cov + 1e-6 * np.eye(DIMENSION))
+    scale = np.sqrt((1 / PERTURBED_COSINE**2 - 1) / np.trace(cov))
     vectors = np.empty((count, DIMENSION), dtype=np.float32)
     for start in range(0, count, 100_000):
         size = min(100_000, count - start)
-        drawn = mean + rng.standard_normal((size, DIMENSION)) @ lower.T
+        noise = rng.standard_normal((size, DIMENSION)) @ lower.T
+        if kind == "gaussian":
+            drawn = mean + noise
+        else:
+            drawn = real[rng.integers(0, len(real), size)] + scale * noise
         vectors[start : start + size] = drawn / np.linalg.norm(drawn, axis=1, keepdims=True)
     vectors[rows] = real
     return vectors
@@ -326,8 +339,7 @@ def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) ->
 def measure_queries(args, records, rng, vectors, pks, report: Report) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
 
-    from dailypapers.search.engine import get_engine, reset_engine
-    from dailypapers.search.hybrid import search_papers
+    from dailypapers.search.engine import SearchEngine, get_engine, reset_engine
 
     reset_engine()
     measure_index_memory(report)
@@ -341,33 +353,86 @@ def measure_queries(args, records, rng, vectors, pks, report: Report) -> None:  
         f"{(_rss() - before) / 2**30:.2f} GiB (HNSW snapshot, ONNX model, tantivy reader)",
     )
     queries = make_queries(records, rng, args.queries)
-    for text in [q for _, q in queries][:20]:  # warm up: model, caches, page cache
-        search_papers(text + " warmup")
-    times: dict[str, list[float]] = {}
-    fallbacks = 0
-    for kind, text in queries:
-        started = time.perf_counter()
-        results = search_papers(text)
-        times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-        fallbacks += results.fell_back
-    every = [t for kind_times in times.values() for t in kind_times]
-    for kind, kind_times in [*times.items(), ("all", every)]:
-        report.add(
-            f"hybrid search_papers, {kind} ({len(kind_times)} queries)",
-            f"median {statistics.median(kind_times):.1f} ms, p99 {_p99(kind_times):.1f} ms",
-        )
+    time_queries(queries, report, "hybrid search_papers")
     report.add(
         "fell back to lexical (embedding over budget)",
-        f"{fallbacks} of {len(queries)} (budget {settings.SEARCH_EMBED_BUDGET_MS:.0f} ms)",
+        f"{_FALLBACKS[0]} of {len(queries)} (budget {settings.SEARCH_EMBED_BUDGET_MS:.0f} ms)",
     )
     started = time.perf_counter()
     count = engine.catch_up(force=True)
     report.add(
         "one catch-up from SearchDocument",
-        f"{(time.perf_counter() - started) * 1000:.0f}"
-        f" ms, {count} vectors re-read (the 5 s margin before the newest)",
+        f"{(time.perf_counter() - started) * 1000:.0f} ms, {count} vectors re-read and re-added "
+        "(those of the 5 s margin before the newest; it runs once a second)",
     )
+    # Other queries of the same kinds with the catch-up held off: what a catch-up that
+    # skips the vectors it already holds would give.
+    engine.catch_up = lambda force=False: 0  # type: ignore[method-assign]
+    fresh = make_queries(records, rng, args.queries)
+    SearchEngine._embed_one.cache_clear()  # type: ignore[attr-defined]  # claims may repeat
+    time_queries(fresh, report, "hybrid search_papers, catch-up held off", by_kind=False)
+    measure_stages(engine, [text for _, text in queries], report)
     measure_recall(engine, [q for _, q in queries], vectors, pks, report)
+
+
+_FALLBACKS = [0]
+
+
+def time_queries(
+    queries: list[tuple[str, str]], report: Report, label: str, by_kind: bool = True
+) -> None:
+    """End to end through hybrid.search_papers, as the search page calls it."""
+    from dailypapers.search.hybrid import search_papers
+
+    for _, text in queries[:20]:  # warm up: model, caches, page cache
+        search_papers(text + " warmup")
+    times: dict[str, list[float]] = {}
+    _FALLBACKS[0] = 0
+    for kind, text in queries:
+        started = time.perf_counter()
+        results = search_papers(text)
+        times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        _FALLBACKS[0] += results.fell_back
+    every = [t for kind_times in times.values() for t in kind_times]
+    for kind, kind_times in [*(times.items() if by_kind else []), ("all", every)]:
+        report.add(
+            f"{label}, {kind} ({len(kind_times)} queries)",
+            f"median {statistics.median(kind_times):.1f} ms, p99 {_p99(kind_times):.1f} ms",
+        )
+
+
+def measure_stages(engine, texts: list[str], report: Report) -> None:  # type: ignore[no-untyped-def]
+    """Where the time goes: each step of hybrid search timed alone (medians)."""
+    from django.conf import settings
+
+    from dailypapers.search.fusion import reciprocal_rank_fusion
+    from dailypapers.search.hybrid import SearchResults, _fill_page
+    from dailypapers.search.query import parse_query
+
+    limit, stages = settings.SEARCH_CANDIDATES, {}
+    weights = [settings.SEARCH_LEXICAL_WEIGHT, settings.SEARCH_DENSE_WEIGHT]
+    for number, text in enumerate(texts):
+        query = parse_query(f"{text} stage{number}")  # not in the embedding cache
+        vector = _timed(stages, "embed the query", engine.embedder.embed, [query.text])[0]
+        hits = _timed(stages, "lexical (tantivy)", engine.lexical.search, query, limit)
+        dense = _timed(stages, "HNSW", engine.vectors.search, vector, limit)
+        lists = [[hit.paper_id for hit in hits], [pk for pk, _ in dense]]
+        fused = _timed(
+            stages, "fusion", reciprocal_rank_fusion, lists, weights, settings.SEARCH_RRF_K
+        )
+        page = SearchResults(query=query)
+        _timed(stages, "load and filter the page (SQLite)", _fill_page, page, fused, 20)
+    report.add(
+        "median per step",
+        ", ".join(f"{name} {statistics.median(times):.1f} ms" for name, times in stages.items()),
+    )
+
+
+def _timed(stages: dict[str, list[float]], name: str, work, *args):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = work(*args)
+    stages.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+    return result
 
 
 def measure_index_memory(report: Report) -> None:
@@ -419,25 +484,31 @@ def make_queries(records, rng: random.Random, per_kind: int) -> list[tuple[str, 
 def measure_recall(
     engine, texts: list[str], vectors: np.ndarray, pks: list[int], report: Report
 ) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """HNSW (as loaded by the engine) against exact inner product, at 10 and at 100."""
-    from django.conf import settings
-
-    ids = np.asarray(pks)
-    found = {10: 0.0, 100: 0.0}
-    sample = texts[:100]
-    for text in sample:
-        vector = engine.embed_query(text, 60_000)
-        exact = np.argpartition(-(vectors @ vector), 100)[:100]
-        exact = exact[np.argsort(-(vectors[exact] @ vector))]
-        for k in found:
-            approximate = {pk for pk, _ in engine.vectors.search(vector, k)}
-            found[k] += len(approximate & set(ids[exact[:k]].tolist())) / k
-    report.add(
-        "HNSW recall vs exact",
-        f"@10 {found[10] / len(sample):.3f}, @100 "
-        f"{found[100] / len(sample):.3f} ({len(sample)} queries, ef {settings.SEARCH_HNSW_EF}"
-        " or k if larger)",
-    )
+    """HNSW (as the engine loaded it) against exact inner product, for a few search breadths."""
+    ids, hnsw = np.asarray(pks), engine.vectors
+    sample = [engine.embed_query(text, 60_000) for text in texts[:100]]
+    exact = []
+    for vector in sample:
+        top = np.argpartition(-(vectors @ vector), 100)[:100]
+        exact.append(ids[top[np.argsort(-(vectors[top] @ vector))]])
+    shipped = hnsw.ef_search
+    for ef in (shipped, 200, 400):
+        hnsw.ef_search = ef
+        hnsw._index.set_ef(ef)
+        found, times = {10: 0.0, 100: 0.0}, []
+        for vector, truth in zip(sample, exact, strict=True):
+            for k in found:
+                started = time.perf_counter()
+                approximate = {pk for pk, _ in hnsw.search(vector, k)}
+                times.append((time.perf_counter() - started) * 1000)
+                found[k] += len(approximate & set(truth[:k].tolist())) / k
+        report.add(
+            f"HNSW recall vs exact, ef {ef} (k if larger)",
+            f"@10 {found[10] / len(sample):.3f}, @100 {found[100] / len(sample):.3f}, "
+            f"median {statistics.median(times):.2f} ms ({len(sample)} queries)",
+        )
+    hnsw.ef_search = shipped
+    hnsw._index.set_ef(shipped)
 
 
 def timed(report: Report, what: str, work) -> None:  # type: ignore[no-untyped-def]
