@@ -71,3 +71,17 @@ def test_without_snapshot_the_index_is_exact(tmp_path: Path) -> None:
     assert isinstance(
         SearchEngine(tmp_path, WordHashEmbedder(), in_database=False).vectors, ExactVectorIndex
     )
+
+
+def test_a_look_adds_each_saved_vector_once(tmp_path: Path) -> None:
+    writer = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
+    reader = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
+    add_papers("sparse attention", "dense retrieval")
+    indexer.update_index(writer.embedder, writer.lexical)
+    assert reader.catch_up(force=True) == 2
+    # The same rows are inside the re-read margin, but the reader already holds them.
+    assert reader.catch_up(force=True) == 0
+    add_papers("mixture of experts")
+    indexer.update_index(writer.embedder, writer.lexical)
+    assert reader.catch_up(force=True) == 1
+    assert len(reader.vectors) == 3

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -107,19 +108,32 @@ def _ranked_ids(
     )
 
 
+class _Candidate(NamedTuple):
+    """What filtering and ordering read: no abstract, so loading 500 candidates stays cheap."""
+
+    id: int
+    title: str
+    authors: list[str]
+    categories: str
+    published: datetime | None
+
+
 def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
-    """Load the candidates, keep those passing the filters, then cut the page. Hidden papers
-    stay in the indexes; the query loading the candidates leaves them out."""
+    """Filter the candidates on a few columns, cut the page, then load the page's papers.
+    Hidden papers stay in the indexes; the query loading the candidates leaves them out."""
     scores = dict(ranked)
-    papers = Paper.objects.filter(is_hidden=False).in_bulk([pk for pk, _ in ranked])
-    kept = [papers[pk] for pk, _ in ranked if pk in papers and _passes(papers[pk], results.query)]
+    rows = Paper.objects.filter(is_hidden=False, id__in=list(scores))
+    found = {row[0]: _Candidate(*row) for row in rows.values_list(*_Candidate._fields)}
+    kept = [found[pk] for pk, _ in ranked if pk in found and _passes(found[pk], results.query)]
     kept = _title_first(kept, results.query)
     results.total = len(kept)
     start = (results.page - 1) * per_page
-    results.hits = [SearchHit(paper, scores[paper.id]) for paper in kept[start : start + per_page]]
+    page = [candidate.id for candidate in kept[start : start + per_page]]
+    papers = Paper.objects.in_bulk(page)
+    results.hits = [SearchHit(papers[pk], scores[pk]) for pk in page if pk in papers]
 
 
-def _title_first(papers: list[Paper], query: SearchQuery) -> list[Paper]:
+def _title_first(papers: list[_Candidate], query: SearchQuery) -> list[_Candidate]:
     """An exact title goes straight to that paper: move it to the top."""
     if len(query.words) < 3:
         return papers
@@ -137,8 +151,8 @@ def _normalized(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _passes(paper: Paper, query: SearchQuery) -> bool:
-    if query.categories and not set(query.categories) & set(paper.category_list):
+def _passes(paper: _Candidate, query: SearchQuery) -> bool:
+    if query.categories and not set(query.categories) & set(paper.categories.split()):
         return False
     authors = " ".join(paper.authors).lower()
     for author in query.authors:
