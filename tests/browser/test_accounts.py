@@ -91,6 +91,15 @@ def test_sign_up_confirm_log_in_upvote_submit_comment_collect(
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "accounts.png"), full_page=True)
 
+    # On the paper page the count in Details follows the button, without a reload.
+    page.goto(f"{live_server.url}/papers/{paper.arxiv_id}")
+    details = page.locator(f"#details-upvotes-{paper.id}")
+    expect(details).to_have_text("5")
+    page.locator(f"#vote-{paper.id}").click()
+    expect(details).to_have_text("4")
+    page.locator(f"#vote-{paper.id}").click()
+    expect(details).to_have_text("5")
+
     page.get_by_role("link", name="Submit a paper").click()
     page.get_by_label("arXiv id or URL").fill("https://arxiv.org/abs/2510.14968")
     page.get_by_role("button", name="Submit").click()

@@ -79,6 +79,21 @@ def test_htmx_gets_the_button_back(client: Client, member: User, paper: Paper) -
     assert '<input type="hidden" name="up" value="1">' in page
 
 
+def test_the_paper_page_count_in_details_follows_the_vote(
+    client: Client, member: User, paper: Paper
+) -> None:
+    client.force_login(member)
+    page = client.get(f"/papers/{paper.arxiv_id}").content.decode()
+    assert f'<dd id="details-upvotes-{paper.id}">12</dd>' in page
+    assert '<input type="hidden" name="details" value="1">' in page
+    response = client.post(
+        f"/papers/{paper.arxiv_id}/vote", {"up": "1", "details": "1"}, headers=HTMX
+    )
+    assert f'<dd id="details-upvotes-{paper.id}" hx-swap-oob="true">13</dd>' in response.text
+    # A card in a listing has no Details list: nothing out of band.
+    assert "hx-swap-oob" not in vote(client, "0", **HTMX).text
+
+
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:x"])
 def test_an_outside_next_returns_to_the_paper(
     client: Client, member: User, paper: Paper, target: str

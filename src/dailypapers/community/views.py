@@ -69,7 +69,13 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         return redirect(back)
     paper.refresh_from_db(fields=["source_upvotes", "local_upvotes"])
-    context = {"paper": paper, "voted": {paper.id} if state.voted else set(), "back": back}
+    context = {
+        "paper": paper,
+        "voted": {paper.id} if state.voted else set(),
+        "back": back,
+        "details": request.POST.get("details") == "1",
+        "swapped": True,
+    }
     return render(request, "community/_vote.html", context)
 
 
