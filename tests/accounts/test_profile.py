@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from dailypapers.community.votes import set_vote
+from dailypapers.papers.models import Paper
 from tests.accounts.factories import make_member
 from tests.papers.factories import add_paper, listed_titles
 
@@ -32,6 +33,15 @@ def test_profile_lists_upvotes_newest_vote_first(client: Client, settings: Any) 
     assert listed_titles(response) == ["Third vote", "Second vote"]
     assert listed_titles(client.get("/users/ada?page=2")) == ["First vote"]
     assert client.get("/users/ada?page=3").status_code == 404
+
+
+def test_hidden_papers_leave_no_gap_in_the_upvote_pages(client: Client, settings: Any) -> None:
+    settings.FEED_PAGE_SIZE = 2
+    ada = make_member("ada")
+    upvote(ada, "First vote", "Second vote", "Third vote")
+    Paper.objects.filter(title="Second vote").update(is_hidden=True)
+    assert listed_titles(client.get("/users/ada")) == ["Third vote", "First vote"]
+    assert client.get("/users/ada?page=2").status_code == 404
 
 
 def test_private_upvotes_are_hidden_from_others_but_not_from_the_member(client: Client) -> None:

@@ -25,5 +25,6 @@ def shows_upvotes(member: User, viewer: User | AnonymousUser) -> bool:
 
 def upvoted_feed(member: User, number: Any) -> feeds.FeedPage:
     """A page of the papers `member` upvoted, the newest vote first; InvalidPage if none."""
-    votes = Vote.objects.filter(user=member).order_by("-created_at", "-id")
+    # Papers staff hid are left out of the count too, so no page comes out short or empty.
+    votes = Vote.objects.filter(user=member, paper__is_hidden=False).order_by("-created_at", "-id")
     return feeds.paginate(votes.values_list("paper_id", flat=True), number)
