@@ -69,6 +69,9 @@ def test_sign_up_confirm_log_in_upvote_submit_comment_collect(
     expect(page.get_by_role("status")).to_contain_text("you are logged in")
     account = page.get_by_role("navigation", name="Account")
     expect(account.get_by_role("link", name="ada")).to_be_visible()
+    # At 1024 px the whole header is one row: the account links do not wrap under it.
+    brand, links = page.locator(".brand").bounding_box(), account.bounding_box()
+    assert links["y"] < brand["y"] + brand["height"], (brand, links)
 
     account.get_by_role("button", name="Log out").click()
     account.get_by_role("link", name="Log in").click()
