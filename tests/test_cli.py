@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dailypapers.cli import main
-from dailypapers.papers.management.commands.serve import gunicorn_argv
+from dailypapers.papers.management.commands.serve import background_argvs, gunicorn_argv
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,3 +46,20 @@ def test_serve_runs_gunicorn_on_the_given_address() -> None:
     assert argv[1:4] == ["-m", "gunicorn", "dailypapers.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8080"
     assert gunicorn_argv("::1", 8000, 1, 1)[5] == "[::1]:8000"
+
+
+@pytest.mark.parametrize(
+    ("no_worker", "no_indexer", "beside"),
+    [
+        (False, False, [["worker"]]),
+        (False, True, [["worker", "--no-search"]]),
+        (True, False, [["search", "update", "--watch"]]),
+        (True, True, []),
+    ],
+)
+def test_serve_runs_the_worker_and_its_indexer_unless_told_not_to(
+    no_worker: bool, no_indexer: bool, beside: list[list[str]]
+) -> None:
+    found = background_argvs(no_worker, no_indexer)
+    assert [argv[3 : 3 + len(words)] for argv, words in zip(found, beside, strict=True)] == beside
+    assert all(argv[1:3] == ["-m", "dailypapers.cli"] for argv in found)

@@ -1,4 +1,5 @@
-"""The `make run` path end to end: migrate, load the sample once, serve with gunicorn."""
+"""The `make run` path end to end: migrate, load the sample once, serve with gunicorn and the
+worker beside it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ BIN = Path(sys.executable).parent / "dailypapers"
 
 @pytest.fixture
 def site_env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ, DAILYPAPERS_DATA_DIR=str(tmp_path), WEB_WORKERS="1")
+    # No scheduled ingestion: it would reach for the live arXiv.
+    env = dict(os.environ, DAILYPAPERS_DATA_DIR=str(tmp_path), WEB_WORKERS="1", WORKER_SCHEDULE="")
     if env["DATABASE_URL"].startswith("sqlite"):
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     else:
@@ -87,3 +90,27 @@ def test_production_server_serves_pages_and_static_files(server: str) -> None:
     with urllib.request.urlopen(server + css) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/css")
+
+
+def test_the_worker_runs_beside_the_server(server: str, site_env: dict[str, str]) -> None:
+    """Its first look records the digest jobs' latest occurrences (nothing to send yet)."""
+    names: set[str] = set()
+    for _ in range(600):
+        names = set(rows(site_env["DATABASE_URL"], "SELECT name FROM digest_jobrun"))
+        if {"digest daily", "digest weekly"} <= names:
+            break
+        time.sleep(0.1)
+    assert {"digest daily", "digest weekly"} <= names
+
+
+def rows(database_url: str, sql: str) -> list[str]:
+    """The first column of `sql`, read straight from the site's database."""
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as connection:
+            return [row[0] for row in connection.execute(sql)]
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        return [row[0] for row in connection.execute(sql)]

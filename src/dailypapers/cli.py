@@ -14,6 +14,8 @@ OPERATOR_COMMANDS = {
     "ingest": "Bring papers in from arXiv, Hugging Face or a local file.",
     "search": "Search indexes: status, update (catch up), reindex (rebuild).",
     "eval": "Measure search quality on a BEIR-format dataset.",
+    "digest": "Email digests: send one round by hand (digest send [--dry-run]).",
+    "worker": "Run the periodic jobs: ingestion schedule, search backlog, digests.",
     "createsuperuser": "Create an administrator account.",
     "check": "Check the configuration for problems.",
 }

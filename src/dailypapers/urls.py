@@ -5,8 +5,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before papers: /papers/<id>.md is the API's.
+    path("", include("dailypapers.api.urls")),
     path("", include("dailypapers.papers.urls")),
     path("", include("dailypapers.search.urls")),
     path("", include("dailypapers.community.urls")),
     path("", include("dailypapers.accounts.urls")),
+    path("", include("dailypapers.digest.urls")),
 ]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_paper_page_shows_everything_known_about_the_paper(client: Client) -> None:
-    add_paper(
+    paper = add_paper(
         date(2025, 1, 3),
         arxiv_id="2501.00001",
         title="A study of $E=mc^2$",
@@ -58,7 +58,7 @@ def test_paper_page_shows_everything_known_about_the_paper(client: Client) -> No
         "Friday 3 January 2025</a>, submitted by Grace",
     ]:
         assert fact in page
-    assert "<dt>Upvotes</dt><dd>12</dd>" in page
+    assert f'<dt>Upvotes</dt><dd id="details-upvotes-{paper.id}">12</dd>' in page
     assert 'href="/date/2025-01-03?cat=cs.AI"' in page
 
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 
+from dailypapers.papers.feeds import CARD_FIELDS
 from dailypapers.papers.models import Paper
 from dailypapers.search.embeddings import EmbedderUnavailable
 from dailypapers.search.engine import SearchEngine, get_engine
@@ -109,7 +110,7 @@ def _ranked_ids(
 
 
 class _Candidate(NamedTuple):
-    """What filtering and ordering read: no abstract, so loading 500 candidates stays cheap."""
+    """What filtering reads: no abstract, so checking 500 candidates stays cheap."""
 
     id: int
     title: str
@@ -118,29 +119,46 @@ class _Candidate(NamedTuple):
     published: datetime | None
 
 
+# What a result row shows (the feed card's columns); the rest stays in the database.
+PAGE_FIELDS = tuple(name for name in CARD_FIELDS if "__" not in name)
+
+
 def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
-    """Filter the candidates on a few columns, cut the page, then load the page's papers.
-    Hidden papers stay in the indexes; the query loading the candidates leaves them out."""
+    """Keep the candidates passing the filters, cut the page, then load the page's papers.
+    Hidden papers stay in the indexes; the queries here leave them out."""
     scores = dict(ranked)
-    rows = Paper.objects.filter(is_hidden=False, id__in=list(scores))
-    found = {row[0]: _Candidate(*row) for row in rows.values_list(*_Candidate._fields)}
-    kept = [found[pk] for pk, _ in ranked if pk in found and _passes(found[pk], results.query)]
+    ids = [pk for pk, _ in ranked]
+    kept = _filtered(ids, results.query) if results.query.has_filters else _visible(ids)
     kept = _title_first(kept, results.query)
     results.total = len(kept)
     start = (results.page - 1) * per_page
-    page = [candidate.id for candidate in kept[start : start + per_page]]
-    papers = Paper.objects.in_bulk(page)
+    page = kept[start : start + per_page]
+    papers = Paper.objects.only(*PAGE_FIELDS).in_bulk(page)
     results.hits = [SearchHit(papers[pk], scores[pk]) for pk in page if pk in papers]
 
 
-def _title_first(papers: list[_Candidate], query: SearchQuery) -> list[_Candidate]:
+def _visible(ids: list[int]) -> list[int]:
+    """Without filters only hiding matters: ask which few are hidden, not for every row."""
+    rows = Paper.objects.filter(id__in=ids, is_hidden=False).values_list("id", flat=True)
+    found = set(rows)
+    return [pk for pk in ids if pk in found]
+
+
+def _filtered(ids: list[int], query: SearchQuery) -> list[int]:
+    rows = Paper.objects.filter(is_hidden=False, id__in=ids).values_list(*_Candidate._fields)
+    found = {row[0]: _Candidate(*row) for row in rows}
+    return [pk for pk in ids if pk in found and _passes(found[pk], query)]
+
+
+def _title_first(ids: list[int], query: SearchQuery) -> list[int]:
     """An exact title goes straight to that paper: move it to the top."""
     if len(query.words) < 3:
-        return papers
-    for position, paper in enumerate(papers[:20]):
-        if _same_title(paper.title, query.text):
-            return [paper, *papers[:position], *papers[position + 1 :]]
-    return papers
+        return ids
+    titles = dict(Paper.objects.filter(id__in=ids[:20]).values_list("id", "title"))
+    for position, pk in enumerate(ids[:20]):
+        if _same_title(titles.get(pk, ""), query.text):
+            return [pk, *ids[:position], *ids[position + 1 :]]
+    return ids
 
 
 def _same_title(title: str, text: str) -> bool:

@@ -15,10 +15,12 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
 from dailypapers.papers.models import Paper
+from dailypapers.processes import command_argv
 from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, paper_text
 from dailypapers.search.lexical import IndexedPaper, TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
@@ -182,3 +184,9 @@ def _content_hash(row: dict[str, Any]) -> str:
 def _text_hash(row: dict[str, Any]) -> str:
     text = paper_text(row["title"], row["abstract"])
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def indexer_argv() -> list[str]:
+    """The background indexer's command line, as `dailypapers worker` starts it."""
+    interval = str(settings.SEARCH_UPDATE_INTERVAL)
+    return command_argv("search", "update", "--watch", interval, "--no-progress")

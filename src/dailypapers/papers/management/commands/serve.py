@@ -1,5 +1,5 @@
 """`dailypapers serve`: the production server (gunicorn, static files through whitenoise), and
-beside it the background search indexer that embeds papers as they arrive.
+beside it `dailypapers worker`: the search indexer, scheduled ingestion and email digests.
 
 Example: dailypapers serve --host 0.0.0.0 --port 8000 --workers 4
 """
@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dailypapers.processes import command_argv, supervise
+from dailypapers.search.indexer import indexer_argv
 
 
 def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -59,10 +60,15 @@ class Command(BaseCommand):
             help="Threads per worker (WEB_THREADS).",
         )
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run `dailypapers worker` beside the server (run it elsewhere instead).",
+        )
+        parser.add_argument(
             "--no-indexer",
             action="store_true",
-            help="Do not run the background search indexer beside the server (run `dailypapers "
-            "search update --watch` elsewhere instead).",
+            help="Run the worker without its search indexer (`dailypapers search update "
+            "--watch` runs elsewhere).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -74,39 +80,15 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"serving on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
-        if options["no_indexer"]:
+        helpers = background_argvs(options["no_worker"], options["no_indexer"])
+        if not helpers:
             os.execv(sys.executable, argv)
-        sys.exit(supervise(argv, indexer_argv()))
+        sys.exit(supervise(argv, helpers))
 
 
-def indexer_argv() -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "dailypapers.cli",
-        "search",
-        "update",
-        "--watch",
-        str(settings.SEARCH_UPDATE_INTERVAL),
-        "--no-progress",
-    ]
-
-
-def supervise(server: list[str], helper: list[str]) -> int:
-    """Run the server and a helper; stop both when the server ends or we are told to."""
-    web = subprocess.Popen(server)
-    background = subprocess.Popen(helper)
-
-    def forward(signum: int, frame: object) -> None:
-        web.send_signal(signum)
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    try:
-        return web.wait()
-    finally:
-        background.terminate()
-        try:
-            background.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            background.kill()
+def background_argvs(no_worker: bool, no_indexer: bool) -> list[list[str]]:
+    """What runs beside gunicorn: the worker (with its indexer unless told otherwise), or the
+    indexer alone when the worker runs elsewhere."""
+    if not no_worker:
+        return [command_argv("worker", *(["--no-search"] if no_indexer else []))]
+    return [] if no_indexer else [indexer_argv()]

@@ -1,0 +1,123 @@
+"""Which papers the API and the feeds list: the site's own feed queries (papers/feeds.py) and
+hybrid search, cut to the asked page, then loaded with what the JSON shows in one query.
+
+No ranking here: the orders are feeds.FEED_ORDER, feeds.NEWEST_FIRST and feeds.trending_ids.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Max, QuerySet
+from django.utils import timezone
+
+from dailypapers.api.params import DailyQuery
+from dailypapers.community.models import Comment, Vote
+from dailypapers.papers import feeds, ranking
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.periods import Period
+from dailypapers.search.hybrid import search_papers
+
+_VERSION = re.compile(r"v\d+$")
+# Newest feed day first, each day in the site's order: the whole feed, page by page.
+WHOLE_FEED_ORDER = (F("daily_entry__day").desc(), *feeds.FEED_ORDER)
+
+
+def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
+    """The ids of one page of the listing, in order; past the end, none."""
+    start = query.page * query.limit
+    if query.sort == "trending":
+        return _trending_ids(query, now)[start : start + query.limit]
+    order: tuple[Any, ...]
+    if query.sort == "publishedAt":
+        order = feeds.NEWEST_FIRST
+    else:
+        order = feeds.FEED_ORDER if query.period else WHOLE_FEED_ORDER
+    ids = _listed(query).order_by(*order).values_list("id", flat=True)
+    return list(ids[start : start + query.limit])
+
+
+def _listed(query: DailyQuery) -> QuerySet[Paper]:
+    if query.period is not None:
+        papers = feeds.period_papers(query.period, query.category)
+    else:
+        papers = feeds.visible_papers().filter(daily_entry__isnull=False)
+        if query.category:
+            papers = papers.filter(feeds.category_filter(query.category))
+    if query.submitter:
+        papers = papers.filter(daily_entry__submitter_name=query.submitter)
+    return papers
+
+
+def _trending_ids(query: DailyQuery, now: datetime) -> list[int]:
+    """The trending page's order; for a period, scored as at the end of that period."""
+    window = _window(query.period, now)
+    if window is None:
+        return []
+    ids = feeds.trending_ids(window, query.category)
+    if query.submitter:
+        theirs = set(_listed(query).values_list("id", flat=True))
+        ids = [pk for pk in ids if pk in theirs]
+    return ids
+
+
+def _window(period: Period | None, now: datetime) -> feeds.TrendingWindow | None:
+    if period is None:
+        return feeds.trending_window(now)
+    reference = ranking.reference_time(now, period.end, timezone.get_current_timezone())
+    return feeds.TrendingWindow(start=period.start, end=period.end, reference=reference)
+
+
+def search_paper_ids(q: str, limit: int) -> list[int]:
+    """The first `limit` results of the site's hybrid search, best first."""
+    results = search_papers(q, per_page=limit)
+    return [hit.paper.id for hit in results.hits]
+
+
+def load_papers(ids: list[int]) -> list[Paper]:
+    """The visible papers of `ids` with their feed entry and submitter, in the order given."""
+    papers = feeds.visible_papers().filter(id__in=ids).order_by()
+    papers = papers.select_related("daily_entry", "daily_entry__submitted_by__profile")
+    by_id = {paper.id: paper for paper in papers}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def get_paper(arxiv_id: str) -> Paper | None:
+    """One visible paper by id, any version named; None when unknown or hidden."""
+    found = feeds.visible_papers().filter(arxiv_id=_VERSION.sub("", arxiv_id))
+    return next(iter(load_papers(list(found.values_list("id", flat=True)[:1]))), None)
+
+
+def last_modified(papers: list[Paper]) -> datetime | None:
+    """The newest change to what the papers show: their rows, feed entries, votes, comments.
+
+    A withdrawn vote leaves no row to date, so the ETag is the exact validator.
+    """
+    if not papers:
+        return None
+    ids = [paper.id for paper in papers]
+    stamps: list[datetime | None] = [paper.modified_at for paper in papers]
+    stamps += [entered_at(paper) for paper in papers]
+    stamps.append(Vote.objects.filter(paper_id__in=ids).aggregate(at=Max("created_at"))["at"])
+    comments = Comment.objects.filter(paper_id__in=ids).aggregate(
+        created=Max("created_at"), edited=Max("edited_at"), deleted=Max("deleted_at")
+    )
+    stamps += comments.values()
+    return max(stamp for stamp in stamps if stamp is not None)
+
+
+def entered_at(paper: Paper) -> datetime | None:
+    """When the paper entered the daily feed (docs/ranking.md); None when it never did."""
+    entry = daily_entry(paper)
+    if entry is None:
+        return None
+    return ranking.entered_at(entry.submitted_at, entry.day, timezone.get_current_timezone())
+
+
+def daily_entry(paper: Paper) -> DailyEntry | None:
+    try:
+        return paper.daily_entry
+    except DailyEntry.DoesNotExist:
+        return None

@@ -1,0 +1,390 @@
+"""The OpenAPI 3.1 document of the API (/api/openapi.json), kept by hand beside the views;
+/api/docs renders it (reference.py). tests/api/test_schema.py runs Schemathesis
+against it, so a response that drifts from what is written here fails the suite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dailypapers.api.params import DEFAULT_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT, MAX_PAGE
+
+ARXIV_ID = r"^(?:[0-9]{4}\.[0-9]{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?$"
+JSON = "application/json"
+
+
+def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], **extra}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object({"error": {"type": "string", "description": "What went wrong."}}),
+    "User": _object(
+        {
+            "_id": {"type": "string"},
+            "avatarUrl": {"type": "string", "description": "Always empty: no avatars here."},
+            "fullname": {"type": "string", "description": "Display name."},
+            "name": {"type": "string", "description": "Username."},
+            "user": {"type": "string", "description": "Username (what huggingface_hub reads)."},
+            "type": {"const": "user"},
+            "isPro": {"type": "boolean"},
+        },
+        "A member, or a Hugging Face user who submitted the paper there.",
+    ),
+    "Author": _object(
+        {"_id": {"type": "string"}, "name": {"type": "string"}, "hidden": {"type": "boolean"}}
+    ),
+    "Paper": _object(
+        {
+            "id": {"type": "string", "description": "arXiv id, without version."},
+            "authors": {"type": "array", "items": _ref("Author")},
+            "publishedAt": _nullable("string", format="date-time"),
+            "submittedOnDailyAt": _nullable(
+                "string", format="date-time", description="When it entered the daily feed."
+            ),
+            "title": {"type": "string"},
+            "submittedOnDailyBy": {"oneOf": [_ref("User"), {"type": "null"}]},
+            "summary": {"type": "string", "description": "The abstract."},
+            "upvotes": {"type": "integer", "minimum": 0},
+            "discussionId": {"type": "string"},
+            "numComments": {"type": "integer", "minimum": 0},
+            "githubRepo": _nullable("string"),
+            "githubStars": _nullable("integer", minimum=0),
+            "projectPage": _nullable("string"),
+            "categories": {"type": "array", "items": {"type": "string"}},
+        },
+        "A paper, as GET /api/papers/{arxiv_id} answers and inside every listing item.",
+    ),
+    "DailyPaper": _object(
+        {
+            "paper": _ref("Paper"),
+            "publishedAt": _nullable("string", format="date-time"),
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "numComments": {"type": "integer", "minimum": 0},
+            "submittedBy": {"oneOf": [_ref("User"), {"type": "null"}]},
+            "isAuthorParticipating": {"type": "boolean"},
+            "upvotes": {"type": "integer", "minimum": 0},
+            "githubRepo": _nullable("string"),
+            "githubStars": _nullable("integer", minimum=0),
+            "projectPage": _nullable("string"),
+        },
+        "One listing item, in the shape of Hugging Face's /api/daily_papers.",
+    ),
+    "Vote": _object(
+        {"id": {"type": "string"}, "upvoted": {"type": "boolean"}, "upvotes": {"type": "integer"}}
+    ),
+    "Comment": _object(
+        {
+            "id": {"type": "string"},
+            "paper": {"type": "string"},
+            "parent": _nullable("string"),
+            "author": _ref("User"),
+            "body": {"type": "string", "description": "Markdown, as written."},
+            "createdAt": {"type": "string", "format": "date-time"},
+        }
+    ),
+}
+
+ERRORS = {
+    400: "Bad parameters or body.",
+    401: "No token, or an unknown or revoked one.",
+    403: "The token's account is suspended.",
+    404: "No such paper (or it is hidden).",
+    405: "Method not allowed here.",
+    409: "The paper is already in the daily feed.",
+    429: "Too many requests: wait Retry-After seconds.",
+    503: "arXiv could not be reached to fetch the paper.",
+}
+VALIDATORS = {
+    "ETag": {"description": "Hash of the body.", "schema": {"type": "string"}},
+    "Last-Modified": {"description": "Newest change listed.", "schema": {"type": "string"}},
+}
+RETRY_AFTER = {"Retry-After": {"required": True, "schema": {"type": "string"}}}
+
+
+def _error(status: int) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": ERRORS[status],
+        "content": {JSON: {"schema": _ref("Error")}},
+    }
+    if status == 429:
+        answer["headers"] = RETRY_AFTER
+    return answer
+
+
+def _ok(schema: dict[str, Any], description: str, media: str = JSON) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": VALIDATORS,
+        "content": {media: {"schema": schema}},
+    }
+
+
+def _query(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+PAPER_ID = {
+    "name": "arxiv_id",
+    "in": "path",
+    "required": True,
+    "description": "arXiv id, e.g. 2501.01234 or hep-th/9901001; a version is ignored.",
+    "schema": {"type": "string", "pattern": ARXIV_ID},
+}
+LIMIT = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
+NOT_MODIFIED = {"description": "Not modified since the ETag or date the client sent."}
+DAILY_PARAMETERS = [
+    _query(
+        "date",
+        "One feed day, YYYY-MM-DD.",
+        {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+    ),
+    _query(
+        "week", "One ISO week, YYYY-Www.", {"type": "string", "pattern": r"^[0-9]{4}-W[0-9]{2}$"}
+    ),
+    _query("month", "One month, YYYY-MM.", {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"}),
+    _query(
+        "submitter",
+        "Only papers this username submitted.",
+        {"type": "string", "pattern": r"^[\w.@+\-]{1,150}$"},
+    ),
+    _query(
+        "cat",
+        "Only papers listing this arXiv category (this site's addition).",
+        {"type": "string", "pattern": r"^[\w.\-]{1,64}$"},
+    ),
+    _query(
+        "sort",
+        "publishedAt: newest first; trending: the trending score. "
+        "Left out: the site's order (upvotes, then newest).",
+        {"type": "string", "enum": ["publishedAt", "trending"]},
+    ),
+    _query("p", "Page, from 0.", {"type": "integer", "minimum": 0, "maximum": MAX_PAGE}),
+    _query("limit", f"Papers per page (default {DEFAULT_LIMIT}).", LIMIT),
+]
+TOKEN: list[dict[str, list[str]]] = [{"token": []}]
+
+
+def _read(summary: str, parameters: list[dict], ok: dict[str, Any], errors: list[int]) -> dict:
+    responses = {"200": ok, "304": NOT_MODIFIED, **{str(s): _error(s) for s in [*errors, 429]}}
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def _write(summary: str, ok: dict[str, Any], errors: list[int], **extra: Any) -> dict[str, Any]:
+    responses = {**ok, **{str(s): _error(s) for s in [401, 403, *errors, 429]}}
+    return {"summary": summary, "security": TOKEN, "responses": responses, **extra}
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+FEED_FORMAT = {
+    "name": "format",
+    "in": "path",
+    "required": True,
+    "description": "rss (RSS 2.0) or atom (Atom 1.0).",
+    "schema": {"type": "string", "enum": ["rss", "atom"]},
+}
+FEED_CATEGORY = _query(
+    "cat",
+    "Only papers listing this arXiv category.",
+    {"type": "string", "pattern": r"^[\w.\-]{1,64}$"},
+)
+FEED_MEDIA = ("application/rss+xml", "application/atom+xml")
+
+
+def _feed(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    """A feed: XML, not JSON; a period or query that names nothing is the site's 404 page."""
+    xml = {media: {"schema": {"type": "string"}} for media in FEED_MEDIA}
+    responses = {
+        "200": {"description": "The feed.", "headers": VALIDATORS, "content": xml},
+        "304": NOT_MODIFIED,
+        "404": {
+            "description": "No such period or category, or no query.",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+    }
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["feeds"],
+            "parameters": [FEED_FORMAT, *parameters],
+            "responses": responses,
+        }
+    }
+
+
+def _slug(name: str, description: str, pattern: str) -> dict[str, Any]:
+    schema = {"type": "string", "pattern": pattern}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def feed_paths() -> dict[str, Any]:
+    return {
+        "/feeds/latest.{format}": _feed("The newest papers, newest day first.", [FEED_CATEGORY]),
+        "/feeds/date/{date}.{format}": _feed(
+            "One day's papers.",
+            [_slug("date", "YYYY-MM-DD", DAILY_PARAMETERS[0]["schema"]["pattern"]), FEED_CATEGORY],
+        ),
+        "/feeds/week/{week}.{format}": _feed(
+            "One ISO week's papers.",
+            [_slug("week", "YYYY-Www", DAILY_PARAMETERS[1]["schema"]["pattern"]), FEED_CATEGORY],
+        ),
+        "/feeds/month/{month}.{format}": _feed(
+            "One month's papers.",
+            [_slug("month", "YYYY-MM", DAILY_PARAMETERS[2]["schema"]["pattern"]), FEED_CATEGORY],
+        ),
+        "/feeds/trending.{format}": _feed("The trending papers.", [FEED_CATEGORY]),
+        "/feeds/categories/{category}.{format}": _feed(
+            "The newest papers listing an arXiv category.",
+            [_slug("category", "e.g. cs.CL", r"^[\w.\-]{1,64}$")],
+        ),
+        "/feeds/search.{format}": _feed(
+            "The best matches of a search.",
+            [
+                _query(
+                    "q",
+                    "What to search for, as on the search page.",
+                    {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": r"\S"},
+                    required=True,
+                )
+            ],
+        ),
+    }
+
+
+def paths() -> dict[str, Any]:
+    daily = {"type": "array", "items": _ref("DailyPaper")}
+    vote = {"200": {"description": "The vote now.", "content": {JSON: {"schema": _ref("Vote")}}}}
+    return {
+        "/api/daily_papers": _read(
+            "The daily feed: a day, week or month (default: the whole feed, newest day first).",
+            DAILY_PARAMETERS,
+            _ok(daily, "One page of the listing; past the last page, an empty list."),
+            [400],
+        ),
+        "/api/papers/search": _read(
+            "Hybrid (keyword and semantic) search, best match first.",
+            [
+                _query(
+                    "q",
+                    "Words, an arXiv id, or filters (author:, cat:, year:).",
+                    {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": r"\S"},
+                    required=True,
+                ),
+                _query("limit", f"Results (default {DEFAULT_SEARCH_LIMIT}).", LIMIT),
+            ],
+            _ok(daily, "The results."),
+            [400],
+        ),
+        "/api/papers/{arxiv_id}": _read(
+            "One paper.", [PAPER_ID], _ok(_ref("Paper"), "The paper."), [404]
+        ),
+        "/papers/{arxiv_id}.md": _read(
+            "The paper page as Markdown.",
+            [PAPER_ID],
+            _ok({"type": "string"}, "The page.", "text/markdown"),
+            [404],
+        ),
+        "/api/papers/{arxiv_id}/upvote": {
+            "parameters": [PAPER_ID],
+            "post": _write("Upvote the paper (idempotent).", vote, [404]),
+            "delete": _write("Take the upvote back (idempotent).", vote, [404]),
+        },
+        "/api/papers/{arxiv_id}/comment": {
+            "parameters": [PAPER_ID],
+            "post": _write(
+                "Comment on the paper, or reply to a comment.",
+                {"201": {"description": "Posted.", "content": {JSON: {"schema": _ref("Comment")}}}},
+                [400, 404],
+                requestBody=_body(
+                    {
+                        "comment": {"type": "string", "description": "Markdown."},
+                        "parent": {"type": "string", "description": "Comment id to reply to."},
+                    },
+                    ["comment"],
+                ),
+            ),
+        },
+        "/api/papers/submit": {
+            "post": _write(
+                "Submit a paper to today's feed, by arXiv id or URL.",
+                {
+                    "201": {
+                        "description": "In the feed.",
+                        "content": {JSON: {"schema": _ref("DailyPaper")}},
+                    }
+                },
+                [400, 404, 409, 503],
+                requestBody=_body({"id": {"type": "string"}}, ["id"]),
+            ),
+        },
+        "/api/openapi.json": {
+            "get": {
+                "summary": "This document.",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1.",
+                        "content": {JSON: {"schema": {"type": "object"}}},
+                    },
+                    "429": _error(429),
+                },
+            }
+        },
+    }
+
+
+def document(base_url: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Daily Papers API",
+            "version": "1.0",
+            "description": (
+                "Hugging Face's Daily Papers API, self-hosted: huggingface_hub and `hf papers` "
+                "work unchanged with HF_ENDPOINT set to this site. Reads are open to all "
+                "(CORS); writes need a personal token from your settings page."
+            ),
+        },
+        "servers": [{"url": base_url}],
+        "paths": {**paths(), **feed_paths()},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token (dp_...), made in your settings.",
+                }
+            },
+        },
+    }
