@@ -99,6 +99,7 @@ def main() -> int:
     report.add(
         "settings",
         f"SEARCH_CANDIDATES {settings.SEARCH_CANDIDATES}, SEARCH_HNSW_EF {settings.SEARCH_HNSW_EF}"
+        f", SEARCH_QUERY_THREADS {settings.SEARCH_QUERY_THREADS or 'all'}"
         f", SEARCH_EMBED_BUDGET_MS {settings.SEARCH_EMBED_BUDGET_MS:g}, RRF k "
         f"{settings.SEARCH_RRF_K:g}; {os.cpu_count()} cores, {_database()}",
     )
@@ -485,8 +486,9 @@ def _database() -> str:
 def measure_queries(args, records, rng, vectors, pks, report: Report) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
 
-    from dailypapers.search.engine import SearchEngine, get_engine, reset_engine
+    from dailypapers.search.engine import SearchEngine, get_engine, mark_serving, reset_engine
 
+    mark_serving()  # as wsgi.py does: queries embed on SEARCH_QUERY_THREADS
     reset_engine()
     if _database() == "SQLite":
         measure_index_memory(report)

@@ -230,7 +230,22 @@ SEARCH_EMBEDDER = env(
     "Sentence embedder: onnx (all-MiniLM-L6-v2, shipped) or null (lexical search only).",
 )
 SEARCH_EMBED_THREADS = (
-    env("SEARCH_EMBED_THREADS", "0", "ONNX Runtime threads per process; 0 means one per core.", int)
+    env(
+        "SEARCH_EMBED_THREADS",
+        "0",
+        "ONNX Runtime threads embedding papers (the indexer, evaluations); 0 means one per core.",
+        int,
+    )
+    or None
+)
+SEARCH_QUERY_THREADS = (
+    env(
+        "SEARCH_QUERY_THREADS",
+        "1",
+        "ONNX Runtime threads embedding a search query in a web process (the keyword search runs "
+        "beside it); 0 means one per core.",
+        int,
+    )
     or None
 )
 SEARCH_EMBED_BUDGET_MS = env(

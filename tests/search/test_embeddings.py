@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -127,3 +128,16 @@ def test_null_embedder_is_never_available() -> None:
 )
 def test_paper_text_joins_title_and_abstract(title: str, abstract: str, expected: str) -> None:
     assert paper_text(title, abstract) == expected
+
+
+def test_web_processes_embed_queries_on_their_own_thread_count(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dailypapers.search import engine
+
+    settings.SEARCH_EMBEDDER = "onnx"
+    settings.SEARCH_EMBED_THREADS, settings.SEARCH_QUERY_THREADS = 2, 1
+    monkeypatch.setattr(engine, "_serving", False)
+    assert engine.make_embedder().threads == 2  # type: ignore[attr-defined]
+    engine.mark_serving()
+    assert engine.make_embedder().threads == 1  # type: ignore[attr-defined]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_django import Settings
@@ -153,6 +155,31 @@ def test_falls_back_to_lexical_and_says_so(
     assert results.mode == "lexical"
     assert reason in results.notice
     assert titles(results)[0] == "Quantum error correction with surface codes"
+
+
+def test_the_keyword_search_runs_while_the_query_embeds(
+    engine: SearchEngine, settings: Settings
+) -> None:
+    """The embedder here finishes only once the lexical search has started: run one after
+    the other, the search would wait out the budget and fall back to keywords."""
+    lexical_started = threading.Event()
+    search = engine.lexical.search
+
+    def lexical_search(*args: Any) -> Any:
+        lexical_started.set()
+        return search(*args)
+
+    class WaitsForLexical(WordHashEmbedder):
+        def embed(self, texts: list[str]) -> Any:
+            lexical_started.wait(timeout=15)
+            return super().embed(texts)
+
+    settings.SEARCH_EMBED_BUDGET_MS = 10_000
+    engine.embedder = WaitsForLexical()  # type: ignore[assignment]
+    engine.lexical.search = lexical_search  # type: ignore[method-assign]
+    results = search_papers("surface codes beyond the cache")
+    assert results.mode == "hybrid" and not results.fell_back
+    assert lexical_started.is_set()
 
 
 @pytest.mark.parametrize(

