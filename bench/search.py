@@ -100,6 +100,7 @@ def main() -> int:
         "settings",
         f"SEARCH_CANDIDATES {settings.SEARCH_CANDIDATES}, SEARCH_HNSW_EF {settings.SEARCH_HNSW_EF}"
         f", SEARCH_QUERY_THREADS {settings.SEARCH_QUERY_THREADS or 'all'}"
+        f", SEARCH_VECTORS {settings.SEARCH_VECTORS}"
         f", SEARCH_EMBED_BUDGET_MS {settings.SEARCH_EMBED_BUDGET_MS:g}, RRF k "
         f"{settings.SEARCH_RRF_K:g}; {os.cpu_count()} cores, {_database()}",
     )
@@ -422,7 +423,7 @@ def build_lexical(report: Report) -> None:
         "lexical index build",
         f"{seconds:.0f} s for {count:,} papers "
         f"({count / seconds:,.0f} papers/s; TantivyLexicalIndex.upsert, 50,000 per commit, "
-        "papers read from SQLite)",
+        f"papers read from {_database()})",
     )
     report.add("lexical index on disk", _size(index.directory))
 
@@ -434,7 +435,7 @@ def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) ->
     from dailypapers.search.models import SearchDocument
     from dailypapers.search.vectors import HnswVectorIndex, pgvector_enabled
 
-    if pgvector_enabled():
+    if pgvector_enabled() and settings.SEARCH_VECTORS == "database":
         build_pgvector(len(pks), report)
         return
     started = time.perf_counter()

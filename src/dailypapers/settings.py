@@ -238,6 +238,15 @@ SEARCH_EMBED_THREADS = (
     )
     or None
 )
+SEARCH_VECTORS = env(
+    "SEARCH_VECTORS",
+    "database",
+    "Where semantic search looks on PostgreSQL with pgvector: database (pgvector's HNSW index, "
+    "shared by every process) or memory (an HNSW snapshot in each process, as on SQLite: "
+    "faster, but each process holds it).",
+)
+if SEARCH_VECTORS not in ("database", "memory"):
+    raise ImproperlyConfigured(f"SEARCH_VECTORS must be database or memory, not {SEARCH_VECTORS!r}")
 SEARCH_QUERY_THREADS = (
     env(
         "SEARCH_QUERY_THREADS",

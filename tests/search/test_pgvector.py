@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
 from dailypapers.search.engine import SearchEngine
-from dailypapers.search.vectors import PgVectorIndex, pgvector_enabled
+from dailypapers.search.vectors import ExactVectorIndex, PgVectorIndex, pgvector_enabled
 from tests.search.doubles import WordHashEmbedder
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,25 @@ def test_sqlite_never_uses_pgvector() -> None:
     if connection.vendor == "postgresql":
         pytest.skip("the SQLite pass checks this")
     assert not pgvector_enabled()
+
+
+def test_memory_keeps_the_vectors_in_the_process_on_postgres(
+    on_postgres: None, tmp_path: Path, settings: Any
+) -> None:
+    settings.SEARCH_VECTORS = "memory"
+    upsert_papers(
+        [
+            ParsedPaper(
+                arxiv_id="2504.00001",
+                title="protein folding",
+                abstract="On protein folding.",
+                published=datetime(2025, 4, 1, tzinfo=UTC),
+            )
+        ],
+        "file",
+    )
+    engine = SearchEngine(tmp_path, WordHashEmbedder())
+    assert not engine.in_database and isinstance(engine.vectors, ExactVectorIndex)
+    indexer.update_index(engine.embedder, engine.lexical)
+    query = engine.embedder.embed(["protein folding"])[0]
+    assert engine.vector_search(query, 1)[0][0] == Paper.objects.get().id

@@ -112,7 +112,9 @@ class SearchEngine:
         self._checked = 0.0
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
-        self.in_database = pgvector_enabled() if in_database is None else in_database
+        if in_database is None:  # see docs/search.md, "Measured: speed" (PostgreSQL)
+            in_database = settings.SEARCH_VECTORS == "database" and pgvector_enabled()
+        self.in_database = in_database
         if self.in_database:
             self.vectors = PgVectorIndex(embedder.model_id, settings.SEARCH_HNSW_EF)
         else:
