@@ -111,6 +111,7 @@ def measure(
         [
             str(BIN),
             "serve",
+            "--no-worker",  # the worker (ingest, digests, indexer) is not what is measured
             "--no-indexer",
             "--port",
             str(port),
