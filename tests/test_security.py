@@ -104,7 +104,7 @@ def test_an_empty_setting_sends_no_header(client: Client, settings: Settings) ->
 
 
 def https_settings() -> dict[str, Any]:
-    """The cookie and HSTS settings as settings.py makes them with HTTPS=true: read in a fresh
+    """The cookie and HSTS settings as the settings make them with HTTPS=true: read in a fresh
     interpreter, since settings are computed once at import."""
     code = (
         "import json, dailypapers.settings as s;"

@@ -1,0 +1,33 @@
+"""Ingestion settings: sources' addresses (settings, so tests can point them at loopback)."""
+
+from __future__ import annotations
+
+from dailypapers.config import env
+
+ARXIV_API_URL = env(
+    "ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv export API endpoint (Atom)."
+)
+ARXIV_RSS_URL = env(
+    "ARXIV_RSS_URL",
+    "https://rss.arxiv.org/atom",
+    "arXiv announcement feeds base URL; the category is appended.",
+)
+ARXIV_OAI_URL = env("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai", "arXiv OAI-PMH endpoint.")
+HF_API_URL = env(
+    "HF_API_URL", "https://huggingface.co", "Hugging Face base URL for /api/daily_papers."
+)
+INGEST_REQUEST_INTERVAL = env(
+    "INGEST_REQUEST_INTERVAL",
+    "3.0",
+    "Minimum seconds between two requests to the same host (arXiv asks for 3).",
+    float,
+)
+INGEST_MAX_RETRIES = env(
+    "INGEST_MAX_RETRIES", "5", "Retries on 429/5xx before a fetch gives up.", int
+)
+INGEST_TIMEOUT = env("INGEST_TIMEOUT", "30", "Seconds before a source request times out.", float)
+INGEST_USER_AGENT = env(
+    "INGEST_USER_AGENT",
+    "dailypapers/0.1 (self-hosted)",
+    "User-Agent sent to arXiv and Hugging Face.",
+)
