@@ -16,18 +16,11 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from dailypapers.accounts.links import InvalidLink, read_link
 from dailypapers.accounts.profiles import profile_of
 
 SALT = "dailypapers.accounts.verify-email"
 logger = logging.getLogger(__name__)
-
-
-class InvalidLink(Exception):
-    """The link was altered, belongs to another address, or names no member."""
-
-
-class ExpiredLink(Exception):
-    """The link was genuine but is older than EMAIL_VERIFICATION_TIMEOUT."""
 
 
 def make_token(user: User) -> str:
@@ -36,13 +29,8 @@ def make_token(user: User) -> str:
 
 def check_token(token: str) -> User:
     """The member the link was made for; InvalidLink or ExpiredLink otherwise."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=settings.EMAIL_VERIFICATION_TIMEOUT)
-    except signing.SignatureExpired as error:
-        raise ExpiredLink from error
-    except signing.BadSignature as error:
-        raise InvalidLink from error
-    user = User.objects.filter(pk=data.get("id"), is_active=True).first()
+    data = read_link(token, SALT, settings.EMAIL_VERIFICATION_TIMEOUT)
+    user = User.objects.filter(pk=data.get("id", 0), is_active=True).first()
     if user is None or user.email != data.get("email"):
         raise InvalidLink
     return user

@@ -22,14 +22,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from dailypapers.accounts import throttle
 from dailypapers.accounts.forms import EmailForm, LoginForm, ProfileForm, SignUpForm
+from dailypapers.accounts.links import ExpiredLink, InvalidLink
 from dailypapers.accounts.profiles import profile_of, shows_upvotes, upvoted_feed
-from dailypapers.accounts.verification import (
-    ExpiredLink,
-    InvalidLink,
-    check_token,
-    mark_verified,
-    send_verification,
-)
+from dailypapers.accounts.verification import check_token, mark_verified, send_verification
 from dailypapers.community.collections import collections_of
 from dailypapers.community.votes import voted_ids
 from dailypapers.papers.models import DailyEntry

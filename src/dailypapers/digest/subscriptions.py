@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from dailypapers.accounts.links import InvalidLink, read_link
 from dailypapers.digest.models import Alert, Subscription
 from dailypapers.papers.feeds import ARXIV_CATEGORY
 
@@ -30,14 +31,6 @@ logger = logging.getLogger(__name__)
 CONFIRM_SALT = "dailypapers.digest.confirm"
 MANAGE_SALT = "dailypapers.digest.manage"
 ALERTS_PER_SUBSCRIPTION = 50
-
-
-class InvalidLink(Exception):
-    """The link was altered, superseded by a newer one, or names no subscription."""
-
-
-class ExpiredLink(Exception):
-    """The confirmation link was genuine but older than DIGEST_CONFIRM_TIMEOUT."""
 
 
 def has_control_characters(text: str) -> bool:
@@ -115,12 +108,7 @@ def subscribe_member(user: User, frequency: str) -> Subscription:
 
 def confirm(token: str) -> tuple[Subscription, bool]:
     """The subscription the link confirms, and False when it was already confirmed."""
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.DIGEST_CONFIRM_TIMEOUT)
-    except signing.SignatureExpired as error:
-        raise ExpiredLink from error
-    except signing.BadSignature as error:
-        raise InvalidLink from error
+    data = read_link(token, CONFIRM_SALT, settings.DIGEST_CONFIRM_TIMEOUT)
     subscription = _subscription_for(data)
     if data.get("at") != subscription.requested_at.isoformat():
         raise InvalidLink
@@ -157,11 +145,7 @@ def manage_token(subscription: Subscription) -> str:
 
 
 def from_manage_token(token: str) -> Subscription:
-    try:
-        data = signing.loads(token, salt=MANAGE_SALT)
-    except signing.BadSignature as error:
-        raise InvalidLink from error
-    return _subscription_for(data)
+    return _subscription_for(read_link(token, MANAGE_SALT))
 
 
 def absolute(site_url: str, path: str) -> str:

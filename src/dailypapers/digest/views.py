@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dailypapers.accounts import throttle
+from dailypapers.accounts.links import ExpiredLink, InvalidLink
 from dailypapers.accounts.verification import is_verified
 from dailypapers.digest import subscriptions
 from dailypapers.digest.compose import RoundPapers, choose_items
@@ -28,7 +29,6 @@ from dailypapers.digest.compose import render as render_digest
 from dailypapers.digest.forms import AlertForm, FrequencyForm, SubscribeForm
 from dailypapers.digest.models import Subscription
 from dailypapers.digest.rounds import next_period
-from dailypapers.digest.subscriptions import ExpiredLink, InvalidLink
 
 
 def email_limit() -> throttle.Limit:
