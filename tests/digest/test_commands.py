@@ -95,3 +95,13 @@ def test_worker_runs_the_ingestion_schedule_once_per_occurrence(
     assert f"ran ingest file {path}" in first
     assert Paper.objects.filter(title="Scheduled ingestion works").exists()
     assert JobRun.objects.get(name=f"ingest file {path}").last_error == ""
+
+
+def test_worker_once_catches_the_search_index_up(settings: Settings) -> None:
+    from dailypapers.search.engine import get_engine
+
+    settings.WORKER_SCHEDULE = ""
+    monday_papers(2)
+    said = run("worker", "--once")
+    assert "indexed 2" in said
+    assert get_engine().lexical.count() == 2

@@ -14,6 +14,7 @@ import time
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
@@ -80,19 +81,11 @@ class Command(BaseCommand):
             self.stdout.write(report.line())
 
     def _search_backlog(self) -> None:
-        from dailypapers.search import indexer
-        from dailypapers.search.engine import get_engine
-
-        engine = get_engine()
+        """One `dailypapers search update`; a failure is logged, the digests go on."""
         try:
-            report = indexer.update_index(engine.embedder, engine.lexical)
-            if engine.snapshot_is_stale():
-                engine.save_snapshot()
+            call_command("search", "update", "--no-progress", stdout=self.stdout)
         except Exception:  # noqa: BLE001 - the digests and ingests must go on
             logger.exception("search update failed; trying again next time")
-            return
-        if report.indexed or report.embedded:
-            self.stdout.write(report.line())
 
 
 def _exit(signum: int, frame: object) -> NoReturn:
