@@ -32,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scratch_database import scratch_database
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent / "dailypapers"
 SAMPLE = ROOT / "src/dailypapers/ingest/sample_papers.jsonl.gz"
@@ -46,15 +48,7 @@ def main() -> int:
         return 2
     scratch = args.workdir or Path(tempfile.mkdtemp(prefix="dailypapers-api-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    server = None
-    if args.database == "postgres":
-        sys.path.insert(0, str(ROOT))
-        from tests.pgserver import start_postgres
-
-        server = start_postgres()
-        url = server.url
-    else:
-        url = f"sqlite:///{scratch / 'api.sqlite3'}"
+    url, server = scratch_database(args.database, scratch, "api.sqlite3")
     env = dict(
         os.environ,
         DATABASE_URL=url,

@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from scratch_database import scratch_database
+
 BIN = Path(sys.executable).parent / "dailypapers"
 
 
@@ -38,15 +39,7 @@ def main() -> int:
     if args.serve_smtp:
         return serve_smtp(args.serve_smtp)
     scratch = Path(tempfile.mkdtemp(prefix="dailypapers-digest-"))
-    server = None
-    if args.database == "postgres":
-        sys.path.insert(0, str(ROOT))
-        from tests.pgserver import start_postgres
-
-        server = start_postgres()
-        url = server.url
-    else:
-        url = f"sqlite:///{scratch / 'digest.sqlite3'}"
+    url, server = scratch_database(args.database, scratch, "digest.sqlite3")
     port = free_port()
     os.environ.update(
         DATABASE_URL=url,

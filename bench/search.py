@@ -39,6 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+from scratch_database import scratch_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
@@ -78,13 +79,10 @@ def main() -> int:
         print(f"benchmark data missing: {args.data} (it lives in ../shared/data/arxiv)")
         return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dailypapers-search-bench-"))
-    server = None
-    if args.postgres:
-        sys.path.insert(0, str(ROOT))
-        from tests.pgserver import start_postgres
-
-        server = start_postgres()
-    configure(workdir, server.url if server else None)
+    url, server = scratch_database(
+        "postgres" if args.postgres else "sqlite", workdir, "bench.sqlite3"
+    )
+    configure(workdir, url)
     from dailypapers.search.embeddings import NullEmbedder
     from dailypapers.search.engine import make_embedder
 
@@ -158,12 +156,12 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def configure(workdir: Path, database_url: str | None) -> None:
+def configure(workdir: Path, database_url: str) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.update(
         DAILYPAPERS_DATA_DIR=str(workdir),
         SEARCH_INDEX_DIR=str(workdir / "search"),
-        DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
+        DATABASE_URL=database_url,
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
     import django

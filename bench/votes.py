@@ -24,7 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from scratch_database import scratch_database
+
 BIN = Path(sys.executable).parent / "dailypapers"
 
 
@@ -54,15 +55,7 @@ def main() -> int:
 
 def run(database: str, args: argparse.Namespace) -> tuple[float, float, float, int, bool]:
     scratch = Path(tempfile.mkdtemp(prefix="dailypapers-votes-"))
-    server = None
-    if database == "postgres":
-        sys.path.insert(0, str(ROOT))
-        from tests.pgserver import start_postgres
-
-        server = start_postgres()
-        url = server.url
-    else:
-        url = f"sqlite:///{scratch / 'votes.sqlite3'}"
+    url, server = scratch_database(database, scratch, "votes.sqlite3")
     env = dict(
         os.environ,
         DATABASE_URL=url,
