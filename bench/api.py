@@ -3,7 +3,7 @@ production server (`dailypapers serve`: gunicorn), with wrk as the load generato
 
 Usage: .venv/bin/python bench/api.py [--database sqlite|postgres] [--workers 3] [--threads 2]
          [--connections 16] [--duration 20] [--embedder onnx|null] [--workdir DIR]
-Loads the 2,000-paper sample (`dailypapers ingest sample`), indexes it for search
+Loads the bundled sample (`dailypapers ingest sample`), indexes it for search
 (`dailypapers search update`, real embeddings unless --embedder null), starts the server with
 the read limit off, then runs wrk (`apt-get install wrk`) against:
   - /api/daily_papers               the default listing: 50 papers, newest feed day first;

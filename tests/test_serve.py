@@ -49,7 +49,7 @@ def dailypapers(env: dict[str, str], *args: str) -> str:
 @pytest.fixture
 def server(site_env: dict[str, str]) -> Iterator[str]:
     dailypapers(site_env, "migrate", "--no-input", "-v", "0")
-    assert "new 2000" in dailypapers(site_env, "ingest", "sample", "--if-empty", "--no-progress")
+    assert "new 2234" in dailypapers(site_env, "ingest", "sample", "--if-empty", "--no-progress")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -75,7 +75,7 @@ def server(site_env: dict[str, str]) -> Iterator[str]:
 
 def test_sample_is_loaded_only_into_an_empty_database(site_env: dict[str, str]) -> None:
     dailypapers(site_env, "migrate", "--no-input", "-v", "0")
-    assert "new 2000" in dailypapers(site_env, "ingest", "sample", "--if-empty", "--no-progress")
+    assert "new 2234" in dailypapers(site_env, "ingest", "sample", "--if-empty", "--no-progress")
     again = dailypapers(site_env, "ingest", "sample", "--if-empty", "--no-progress")
     assert "already holds papers" in again
     assert (Path(site_env["DAILYPAPERS_DATA_DIR"]) / "secret_key").exists()

@@ -27,7 +27,8 @@ from tests.search.doubles import BrokenEmbedder, WordHashEmbedder
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src/dailypapers/ingest/sample_papers.jsonl.gz"
+# The random 2,000-paper sample the site shipped before issue 10 (tests/data/README.md).
+SAMPLE = Path(__file__).resolve().parents[1] / "data/arxiv_sample_2k.jsonl.gz"
 LEAF = "2012.11486"  # Leaf Segmentation and Counting with Deep Learning, cs.CV
 MOE_MAMBA = "2401.04081"  # MoE-Mamba, cs.LG cs.AI cs.CL, January 2024
 OVERLAP_MAMBA = "2405.07966"  # OverlapMamba, cs.CV cs.AI, May 2024
