@@ -1,7 +1,9 @@
 """Which papers the API and the feeds list: the site's own feed queries (papers/feeds.py) and
 hybrid search, cut to the asked page, then loaded with what the JSON shows in one query.
 
-No ranking here: the orders are feeds.FEED_ORDER, feeds.NEWEST_FIRST and feeds.trending_ids.
+No ranking here: the orders are feeds.ENTRY_FEED_ORDER, WHOLE_FEED_ORDER, ENTRY_NEWEST_FIRST
+and feeds.trending_ids, read off the feed entries' stored keys, so each page walks an index in
+order (docs/api.md, "Performance").
 """
 
 from __future__ import annotations
@@ -10,19 +12,16 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dailypapers.api.params import DailyQuery
-from dailypapers.community.models import Comment, Vote
 from dailypapers.papers import feeds, ranking
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.periods import Period
 from dailypapers.search.hybrid import search_papers
 
 _VERSION = re.compile(r"v\d+$")
-# Newest feed day first, each day in the site's order: the whole feed, page by page.
-WHOLE_FEED_ORDER = (F("daily_entry__day").desc(), *feeds.FEED_ORDER)
 
 
 def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
@@ -30,25 +29,17 @@ def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
     start = query.page * query.limit
     if query.sort == "trending":
         return _trending_ids(query, now)[start : start + query.limit]
-    order: tuple[Any, ...]
+    order: tuple[str, ...]
     if query.sort == "publishedAt":
-        order = feeds.NEWEST_FIRST
+        order = feeds.ENTRY_NEWEST_FIRST
     else:
-        order = feeds.FEED_ORDER if query.period else WHOLE_FEED_ORDER
-    ids = _listed(query).order_by(*order).values_list("id", flat=True)
+        order = feeds.ENTRY_FEED_ORDER if query.period else feeds.WHOLE_FEED_ORDER
+    ids = _listed(query).order_by(*order).values_list("paper_id", flat=True)
     return list(ids[start : start + query.limit])
 
 
-def _listed(query: DailyQuery) -> QuerySet[Paper]:
-    if query.period is not None:
-        papers = feeds.period_papers(query.period, query.category)
-    else:
-        papers = feeds.visible_papers().filter(daily_entry__isnull=False)
-        if query.category:
-            papers = papers.filter(feeds.category_filter(query.category))
-    if query.submitter:
-        papers = papers.filter(daily_entry__submitter_name=query.submitter)
-    return papers
+def _listed(query: DailyQuery) -> QuerySet[Any]:
+    return feeds.listed_rows(query.period, query.category, query.submitter)
 
 
 def _trending_ids(query: DailyQuery, now: datetime) -> list[int]:
@@ -58,7 +49,7 @@ def _trending_ids(query: DailyQuery, now: datetime) -> list[int]:
         return []
     ids = feeds.trending_ids(window, query.category)
     if query.submitter:
-        theirs = set(_listed(query).values_list("id", flat=True))
+        theirs = set(_listed(query).values_list("paper_id", flat=True))
         ids = [pk for pk in ids if pk in theirs]
     return ids
 
@@ -91,21 +82,13 @@ def get_paper(arxiv_id: str) -> Paper | None:
 
 
 def last_modified(papers: list[Paper]) -> datetime | None:
-    """The newest change to what the papers show: their rows, feed entries, votes, comments.
-
-    A withdrawn vote leaves no row to date, so the ETag is the exact validator.
+    """The newest change to what the papers show, from the rows already loaded: votes and
+    comments date their paper's modified_at (community/votes.py, comments.py), so no query
+    aggregates over the listing. The ETag (a hash of the body) stays the exact validator.
     """
-    if not papers:
-        return None
-    ids = [paper.id for paper in papers]
-    stamps: list[datetime | None] = [paper.modified_at for paper in papers]
-    stamps += [entered_at(paper) for paper in papers]
-    stamps.append(Vote.objects.filter(paper_id__in=ids).aggregate(at=Max("created_at"))["at"])
-    comments = Comment.objects.filter(paper_id__in=ids).aggregate(
-        created=Max("created_at"), edited=Max("edited_at"), deleted=Max("deleted_at")
-    )
-    stamps += comments.values()
-    return max(stamp for stamp in stamps if stamp is not None)
+    stamps = [paper.modified_at for paper in papers]
+    stamps += [stamp for paper in papers if (stamp := entered_at(paper)) is not None]
+    return max(stamps, default=None)
 
 
 def entered_at(paper: Paper) -> datetime | None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dailypapers.caching import versions
 from dailypapers.community.markdown import render_markdown
 from dailypapers.community.models import Comment
 from dailypapers.papers.models import Paper
@@ -36,6 +37,7 @@ def post_comment(user: User, paper_id: int, body: str, parent_id: int | None = N
             paper=paper, author=user, parent=parent, body=body, body_html=render_markdown(body)
         )
         _count(paper.pk, +1)
+    versions.paper_changed(paper.pk)
     return comment
 
 
@@ -45,6 +47,8 @@ def edit_comment(user: User, comment_id: int, body: str) -> Comment:
     comment.body, comment.body_html = body, render_markdown(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    versions.paper_changed(comment.paper_id)
+    _count(comment.paper_id, 0)
     return comment
 
 
@@ -56,6 +60,7 @@ def delete_comment(user: User, comment_id: int) -> None:
         comment.body = comment.body_html = ""
         comment.save(update_fields=["deleted_at", "body", "body_html"])
         _count(comment.paper_id, -1)
+    versions.paper_changed(comment.paper_id)
 
 
 def set_hidden(comment_id: int, hidden: bool) -> None:
@@ -67,8 +72,7 @@ def set_hidden(comment_id: int, hidden: bool) -> None:
         counted_before = comment.is_visible
         comment.is_hidden = hidden
         comment.save(update_fields=["is_hidden"])
-        if counted_before != comment.is_visible:
-            _count(comment.paper_id, +1 if comment.is_visible else -1)
+        _count(comment.paper_id, (comment.is_visible - counted_before))
 
 
 def threads(paper_id: int) -> list[Thread]:
@@ -123,4 +127,8 @@ def _own(user: User, comment_id: int, lock: bool = False) -> Comment:
 
 
 def _count(paper_id: int, delta: int) -> None:
-    Paper.objects.filter(pk=paper_id).update(local_comments=F("local_comments") + delta)
+    """Keep the count true and date the change on the paper: the API's Last-Modified is the
+    papers' modified_at, never an aggregate over their comments (docs/api.md)."""
+    Paper.objects.filter(pk=paper_id).update(
+        local_comments=F("local_comments") + delta, modified_at=timezone.now()
+    )

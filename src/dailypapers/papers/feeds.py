@@ -1,7 +1,8 @@
 """Feed queries: which papers a period, trending or author page lists, in what order, page by page.
 
-Listings first page through bare ids, then load the full rows of one page only: sorting a
-month of ids is cheap, sorting a month of abstracts is not (docs/ranking.md, "Performance").
+Listings page through the feed entries' stored sort keys (upvotes, publication time, hidden,
+copied from the paper by triggers), one index in feed order, then load the full rows of one
+page only (docs/ranking.md, "Performance").
 Papers staff hid are left out of every listing, count and page (docs/operations.md,
 "Moderation").
 """
@@ -18,11 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dailypapers.papers import ranking
-from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
+from dailypapers.papers.models import DailyEntry, EntryCategory, Paper, PaperAuthor
 from dailypapers.papers.periods import Period, period_containing
 
 # What a paper card shows; the rest (comment, journal ref, ...) stays in the database.
@@ -59,6 +60,10 @@ FEED_ORDER = (
     F("id").desc(),
 )
 NEWEST_FIRST = (F("published").desc(nulls_last=True), F("id").desc())
+# The same orders on the entries' stored keys (an unknown publication time is 0, so last).
+ENTRY_FEED_ORDER = ("-upvotes", "-published_ts", "-paper_id")
+WHOLE_FEED_ORDER = ("-day", *ENTRY_FEED_ORDER)
+ENTRY_NEWEST_FIRST = ("-published_ts", "-paper_id")
 
 
 @dataclass
@@ -110,27 +115,46 @@ def hidden_papers() -> QuerySet[Paper]:
 
 
 def visible_entries() -> QuerySet[DailyEntry]:
-    return DailyEntry.objects.filter(paper__is_hidden=False)
+    """Feed entries of papers not hidden, read off the entry's own copy of the flag."""
+    return DailyEntry.objects.filter(hidden=False)
 
 
 def latest_day() -> date | None:
     """The most recent feed day with a visible paper; the day index walked from the top."""
-    return visible_entries().aggregate(day=Max("day"))["day"]
+    return visible_entries().order_by("-day").values_list("day", flat=True).first()
 
 
-def period_papers(period: Period, category: str = "") -> QuerySet[Paper]:
-    papers = visible_papers().filter(daily_entry__day__range=(period.start, period.end))
-    return papers.filter(category_filter(category)) if category else papers
+def keyed_rows(category: str = "") -> QuerySet[Any]:
+    """Visible rows carrying the feed's sort keys (paper_id, day, upvotes, published_ts): the
+    feed entries, or with a category its own entry rows, each walked on its own index."""
+    rows = EntryCategory.objects.filter(category=category) if category else DailyEntry.objects
+    return rows.filter(hidden=False)
+
+
+def listed_rows(period: Period | None, category: str = "", submitter: str = "") -> QuerySet[Any]:
+    """The keyed rows of a listing: a period's or the whole feed's, a category's, a submitter's."""
+    if submitter:
+        rows = visible_entries().filter(submitter_name=submitter)
+        if category:
+            rows = rows.filter(paper_id__in=keyed_rows(category).values("paper_id"))
+    else:
+        rows = keyed_rows(category)
+    return rows.filter(day__range=(period.start, period.end)) if period else rows
+
+
+def period_entries(period: Period, category: str = "") -> QuerySet[Any]:
+    return listed_rows(period, category)
 
 
 def period_feed(period: Period, category: str, number: Any) -> FeedPage:
-    """A page of the period's papers by upvotes then recency; InvalidPage for a bad number."""
-    ids = period_papers(period, category).order_by(*FEED_ORDER).values_list("id", flat=True)
-    if category:
-        return paginate(ids, number)
-    # Unfiltered, the entries give the count without joining the papers.
-    counts = _entry_counts(period.start, period.end)
-    return paginate(ids, number, count=counts.entries - counts.hidden)
+    """A page of the period's papers by upvotes then recency; InvalidPage for a bad number.
+
+    Both the page and the count read only the entries' feed-order index (the category, when
+    chosen, joins each entry of the period to its paper).
+    """
+    entries = period_entries(period, category)
+    ids = entries.order_by(*ENTRY_FEED_ORDER).values_list("paper_id", flat=True)
+    return paginate(ids, number, count=entries.count())
 
 
 @dataclass
@@ -142,14 +166,14 @@ class EntryCounts:
 
 def _entry_counts(start: date, end: date) -> EntryCounts:
     """The days' entries and how many of their papers are hidden, in one query that reads the
-    entries and the (indexed, small) set of hidden paper ids, never the papers' rows."""
-    hidden = Q(paper_id__in=hidden_papers().values("id"))
+    entries' feed-order index only, never the papers' rows."""
+    hidden = Q(hidden=True)
     found = DailyEntry.objects.filter(day__range=(start, end)).aggregate(
-        entries=Count("id"),
-        hidden=Count("id", filter=hidden),
+        n_entries=Count("paper_id"),
+        n_hidden=Count("paper_id", filter=hidden),
         hidden_ids=Sum("paper_id", filter=hidden),
     )
-    return EntryCounts(found["entries"], found["hidden"], found["hidden_ids"] or 0)
+    return EntryCounts(found["n_entries"], found["n_hidden"], found["hidden_ids"] or 0)
 
 
 def categories_between(start: date, end: date) -> list[CategoryCount]:
@@ -187,7 +211,7 @@ def last_day_within(period: Period) -> date | None:
     if period.kind == "day":
         return period.start
     entries = visible_entries().filter(day__range=(period.start, period.end))
-    return entries.aggregate(day=Max("day"))["day"]
+    return entries.order_by("-day").values_list("day", flat=True).first()
 
 
 def neighbours(period: Period, category: str = "") -> Neighbours:
@@ -195,10 +219,7 @@ def neighbours(period: Period, category: str = "") -> Neighbours:
 
     see docs/ranking.md: with a category, periods without that category are skipped too.
     """
-    entries = visible_entries()
-    if category:
-        # A join, not a subquery: the day index is walked outwards to the first match.
-        entries = entries.filter(category_filter(category, "paper__categories"))
+    entries = keyed_rows(category)
     before = entries.filter(day__lt=period.start).order_by("-day").values_list("day", flat=True)
     after = entries.filter(day__gt=period.end).order_by("day").values_list("day", flat=True)
     previous, following = before.first(), after.first()
@@ -236,29 +257,23 @@ def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPag
 
 def trending_ids(window: TrendingWindow, category: str = "") -> list[int]:
     """Ids of the papers in the trending window, best score first."""
-    # No ORDER BY: the model's default ordering would sort rows only to be scored again.
-    papers = visible_papers().filter(daily_entry__day__range=(window.start, window.end))
-    papers = papers.order_by()
+    # The entries alone carry every key; the papers are joined only to test a category.
+    entries = visible_entries().filter(day__range=(window.start, window.end)).order_by()
     if category:
-        papers = papers.filter(category_filter(category))
-    rows = papers.values_list(
-        "id",
-        "source_upvotes",
-        "local_upvotes",
-        "published",
-        "daily_entry__submitted_at",
-        "daily_entry__day",
-    )
+        days = (window.start, window.end)
+        chosen = keyed_rows(category).filter(day__range=days).values("paper_id")
+        entries = entries.filter(paper_id__in=chosen)
+    rows = entries.values_list("paper_id", "upvotes", "published_ts", "submitted_at", "day")
     tz, gravity = timezone.get_current_timezone(), settings.TRENDING_GRAVITY
 
-    def key(row: tuple[Any, ...]) -> tuple[float, float, int]:
-        pk, source, local, published, submitted_at, day = row
+    def key(row: tuple[Any, ...]) -> tuple[float, int, int]:
+        pk, upvotes, published_ts, submitted_at, day = row
         entered = ranking.entered_at(submitted_at, day, tz)
         score = ranking.trending_score(
-            source + local, ranking.age_hours(entered, window.reference), gravity
+            upvotes, ranking.age_hours(entered, window.reference), gravity
         )
         # Ties (common before anyone votes) fall back to the feed order: recency, then id.
-        return score, _stamp(published), pk
+        return score, published_ts, pk
 
     return [row[0] for row in sorted(rows, key=key, reverse=True)]
 
@@ -295,7 +310,3 @@ def cards(ids: list[int]) -> list[Paper]:
     papers = papers.only(*CARD_FIELDS)
     by_id = {paper.id: paper for paper in papers}
     return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def _stamp(moment: datetime | None) -> float:
-    return moment.timestamp() if moment else float("-inf")

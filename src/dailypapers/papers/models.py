@@ -107,9 +107,56 @@ class DailyEntry(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # The paper's sort keys, copied by database triggers (migration 0004) whenever the paper or
+    # the entry is written, so listings walk one index in feed order; never set them here.
+    # see docs/ranking.md, "Performance"
+    upvotes = models.IntegerField(default=0, db_default=0, editable=False)
+    published_ts = models.BigIntegerField(default=0, db_default=0, editable=False)
+    hidden = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name_plural = "daily entries"
+        indexes = [
+            # Day, then the feed order (upvotes, recency, id); `hidden` makes it covering.
+            models.Index(
+                fields=["day", "upvotes", "published_ts", "paper", "hidden"],
+                name="entry_feed_order",
+            ),
+            models.Index(
+                fields=["submitter_name", "day", "upvotes", "published_ts", "paper", "hidden"],
+                name="entry_submitter_order",
+            ),
+            models.Index(fields=["published_ts", "paper", "hidden"], name="entry_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.paper.arxiv_id}"
+
+
+class EntryCategory(models.Model):
+    """A feed entry listed under one of its paper's categories, with the entry's sort keys:
+    written only by database triggers (migration 0005), so a category's listing is one index
+    walked in feed order. see docs/ranking.md, "Performance"."""
+
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="entry_categories", db_index=False
+    )
+    category = models.CharField(max_length=512)
+    day = models.DateField()
+    upvotes = models.IntegerField(default=0, db_default=0)
+    published_ts = models.BigIntegerField(default=0, db_default=0)
+    hidden = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["category", "day", "upvotes", "published_ts", "paper", "hidden"],
+                name="entrycategory_feed_order",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "category"], name="entrycategory_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.day} {self.paper_id}"
