@@ -5,13 +5,14 @@ and listings read off them give the order the papers themselves give."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
 from django.db.models import F
 
 from dailypapers.papers import feeds
-from dailypapers.papers.models import DailyEntry, EntryCategory, Paper
+from dailypapers.papers.models import DailyEntry, DayCount, EntryCategory, Paper
 from dailypapers.papers.periods import parse_period
 from tests.papers.factories import add_paper
 
@@ -123,3 +124,40 @@ def test_listings_on_the_stored_keys_match_the_papers_own_order() -> None:
         listed = feeds.period_entries(week, category).order_by(*feeds.ENTRY_FEED_ORDER)
         assert list(listed.values_list("paper_id", flat=True)) == wanted
         assert feeds.period_entries(week, category).count() == len(wanted)
+
+
+def counted_days() -> dict[date, int]:
+    return dict(DayCount.objects.filter(entries__gt=0).values_list("day", "entries"))
+
+
+def true_days() -> dict[date, int]:
+    entries = DailyEntry.objects.filter(paper__is_hidden=False).values_list("day", flat=True)
+    return dict(Counter(entries))
+
+
+def test_day_counts_follow_inserts_hiding_moves_and_deletes() -> None:
+    rng = random.Random(11)
+    papers = [add_paper(day=date(2025, 1, rng.randint(6, 10))) for _ in range(40)]
+    assert counted_days() == true_days()
+    for paper in rng.sample(papers, 8):
+        Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
+    assert counted_days() == true_days()
+    for paper in rng.sample(papers, 8):
+        DailyEntry.objects.filter(paper=paper).update(day=date(2025, 1, rng.randint(6, 12)))
+    assert counted_days() == true_days()
+    for paper in rng.sample(papers, 5):
+        Paper.objects.filter(pk=paper.pk).update(is_hidden=False)
+    DailyEntry.objects.filter(paper__in=rng.sample(papers, 6)).delete()
+    assert counted_days() == true_days()
+    assert feeds.latest_day() == max(true_days())
+
+
+def test_every_page_of_the_whole_feed_starts_where_the_full_order_says() -> None:
+    rng = random.Random(5)
+    for _ in range(50):
+        add_paper(day=date(2025, 1, rng.randint(1, 9)), upvotes=rng.choice([0, 0, 1, 4]))
+    everything = feeds.visible_entries().order_by(*feeds.WHOLE_FEED_ORDER)
+    wanted = list(everything.values_list("paper_id", flat=True))
+    for start in range(0, 55, 3):
+        for limit in (1, 4, 10):
+            assert feeds.whole_feed_ids(start, limit) == wanted[start : start + limit]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.test import Client
 
+from dailypapers.papers import feeds
 from dailypapers.papers.feeds import trending_ids, trending_window
 from tests.papers.factories import add_paper, listed_titles
 
@@ -49,3 +51,28 @@ def test_trending_with_an_empty_feed(client: Client) -> None:
     response = client.get("/trending")
     assert response.status_code == 200
     assert "nothing is trending yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("voted_share", [0.0, 0.05, 0.3])
+def test_the_first_pages_read_alone_rank_as_the_whole_window(voted_share: float) -> None:
+    """Reading only the first `needed` unvoted papers gives the same top as scoring all."""
+    rng = random.Random(3)
+    for _ in range(120):
+        day = date(2025, 1, rng.randint(6, 12))
+        submitted = None
+        if rng.random() < voted_share / 2:
+            submitted = datetime.combine(day, time(rng.randint(0, 23)), tzinfo=UTC)
+        add_paper(
+            day=day,
+            upvotes=2 if rng.random() < voted_share else 0,
+            published=datetime(2025, 1, rng.randint(1, 12), rng.randint(0, 23), tzinfo=UTC),
+            submitted_at=submitted,
+            categories=rng.choice([("cs.CL",), ("cs.LG",)]),
+        )
+    window = feeds.TrendingWindow(
+        start=date(2025, 1, 6), end=date(2025, 1, 12), reference=datetime(2025, 1, 13, tzinfo=UTC)
+    )
+    for category in ("", "cs.CL"):
+        whole = feeds.trending_ids(window, category)
+        for needed in (1, 7, 20, 30, 45, 61, 200):
+            assert feeds.trending_ids(window, category, needed) == whole[:needed]

@@ -16,19 +16,34 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dailypapers.api.params import DailyQuery
+from dailypapers.api.responses import ApiError
 from dailypapers.papers import feeds, ranking
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.periods import Period
 from dailypapers.search.hybrid import search_papers
 
 _VERSION = re.compile(r"v\d+$")
+# How deep a listing not positioned by the day counts may page (by category, by submitter,
+# newest first over the whole feed); see docs/api.md, "Performance".
+MAX_UNPOSITIONED_OFFSET = 10_000
 
 
 def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
     """The ids of one page of the listing, in order; past the end, none."""
     start = query.page * query.limit
     if query.sort == "trending":
-        return _trending_ids(query, now)[start : start + query.limit]
+        return _trending_ids(query, now, start + query.limit)[start : start + query.limit]
+    whole = query.period is None and not (query.category or query.submitter)
+    if whole and query.sort != "publishedAt":
+        return feeds.whole_feed_ids(start, query.limit)
+    if query.period is None and start + query.limit > MAX_UNPOSITIONED_OFFSET:
+        # Nothing counts these listings day by day, so a deep page would walk every entry
+        # before it: refused, as docs/api.md says, rather than scanning the feed.
+        raise ApiError(
+            400,
+            f"p × limit reaches past the first {MAX_UNPOSITIONED_OFFSET:,} papers of this "
+            "listing; narrow it with date, week or month.",
+        )
     order: tuple[str, ...]
     if query.sort == "publishedAt":
         order = feeds.ENTRY_NEWEST_FIRST
@@ -42,11 +57,13 @@ def _listed(query: DailyQuery) -> QuerySet[Any]:
     return feeds.listed_rows(query.period, query.category, query.submitter)
 
 
-def _trending_ids(query: DailyQuery, now: datetime) -> list[int]:
-    """The trending page's order; for a period, scored as at the end of that period."""
+def _trending_ids(query: DailyQuery, now: datetime, needed: int) -> list[int]:
+    """The trending page's first `needed` ids; for a period, scored as at its end."""
     window = _window(query.period, now)
     if window is None:
         return []
+    if not query.submitter:
+        return feeds.trending_ids(window, query.category, needed)
     ids = feeds.trending_ids(window, query.category)
     if query.submitter:
         theirs = set(_listed(query).values_list("paper_id", flat=True))

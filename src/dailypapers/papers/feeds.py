@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dailypapers.papers import ranking
-from dailypapers.papers.models import DailyEntry, EntryCategory, Paper, PaperAuthor
+from dailypapers.papers.models import DailyEntry, DayCount, EntryCategory, Paper, PaperAuthor
 from dailypapers.papers.periods import Period, period_containing
 
 # What a paper card shows; the rest (comment, journal ref, ...) stays in the database.
@@ -119,9 +119,40 @@ def visible_entries() -> QuerySet[DailyEntry]:
     return DailyEntry.objects.filter(hidden=False)
 
 
+def listed_days() -> QuerySet[DayCount]:
+    """Feed days listing at least one visible paper, with how many (kept by triggers)."""
+    return DayCount.objects.filter(entries__gt=0)
+
+
 def latest_day() -> date | None:
-    """The most recent feed day with a visible paper; the day index walked from the top."""
-    return visible_entries().order_by("-day").values_list("day", flat=True).first()
+    """The most recent feed day with a visible paper: the top of the day counts."""
+    return listed_days().order_by("-day").values_list("day", flat=True).first()
+
+
+def period_count(period: Period) -> int:
+    """How many visible papers the period lists: a sum over at most 31 day counts."""
+    days = listed_days().filter(day__range=(period.start, period.end))
+    return days.aggregate(n=Sum("entries"))["n"] or 0
+
+
+def whole_feed_ids(start: int, limit: int) -> list[int]:
+    """One page of the whole feed, newest day first, each day in feed order.
+
+    The day counts say on which day the page starts, so a deep page walks the entries from
+    that day on, never the days before it (docs/api.md, "Performance").
+    """
+    skipped, first_day = 0, None
+    days = listed_days().order_by("-day").values_list("day", "entries")
+    for day, entries in days.iterator(chunk_size=2000):
+        if skipped + entries > start:
+            first_day = day
+            break
+        skipped += entries
+    if first_day is None:
+        return []
+    rows = visible_entries().filter(day__lte=first_day).order_by(*WHOLE_FEED_ORDER)
+    offset = start - skipped
+    return list(rows.values_list("paper_id", flat=True)[offset : offset + limit])
 
 
 def keyed_rows(category: str = "") -> QuerySet[Any]:
@@ -149,12 +180,12 @@ def period_entries(period: Period, category: str = "") -> QuerySet[Any]:
 def period_feed(period: Period, category: str, number: Any) -> FeedPage:
     """A page of the period's papers by upvotes then recency; InvalidPage for a bad number.
 
-    Both the page and the count read only the entries' feed-order index (the category, when
-    chosen, joins each entry of the period to its paper).
+    The page reads the entries' feed-order index (a category's own rows when one is chosen);
+    the count is the day counts' sum (or the category's rows counted).
     """
     entries = period_entries(period, category)
     ids = entries.order_by(*ENTRY_FEED_ORDER).values_list("paper_id", flat=True)
-    return paginate(ids, number, count=entries.count())
+    return paginate(ids, number, count=entries.count() if category else period_count(period))
 
 
 @dataclass
@@ -210,8 +241,8 @@ def last_day_within(period: Period) -> date | None:
     """The latest day of the period with papers, so switching to the day view lands on one."""
     if period.kind == "day":
         return period.start
-    entries = visible_entries().filter(day__range=(period.start, period.end))
-    return entries.order_by("-day").values_list("day", flat=True).first()
+    days = listed_days().filter(day__range=(period.start, period.end))
+    return days.order_by("-day").values_list("day", flat=True).first()
 
 
 def neighbours(period: Period, category: str = "") -> Neighbours:
@@ -219,7 +250,7 @@ def neighbours(period: Period, category: str = "") -> Neighbours:
 
     see docs/ranking.md: with a category, periods without that category are skipped too.
     """
-    entries = keyed_rows(category)
+    entries = keyed_rows(category) if category else listed_days()
     before = entries.filter(day__lt=period.start).order_by("-day").values_list("day", flat=True)
     after = entries.filter(day__gt=period.end).order_by("day").values_list("day", flat=True)
     previous, following = before.first(), after.first()
@@ -252,18 +283,27 @@ def trending_window(now: datetime) -> TrendingWindow | None:
 
 def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPage:
     """A page of the window's papers by trending score; see docs/ranking.md."""
-    return paginate(trending_ids(window, category), number)
+    needed = _page_number(number) * settings.FEED_PAGE_SIZE
+    count = _window_entries(window, category).count()
+    return paginate(trending_ids(window, category, needed), number, count=count)
 
 
-def trending_ids(window: TrendingWindow, category: str = "") -> list[int]:
-    """Ids of the papers in the trending window, best score first."""
-    # The entries alone carry every key; the papers are joined only to test a category.
-    entries = visible_entries().filter(day__range=(window.start, window.end)).order_by()
-    if category:
-        days = (window.start, window.end)
-        chosen = keyed_rows(category).filter(day__range=days).values("paper_id")
-        entries = entries.filter(paper_id__in=chosen)
-    rows = entries.values_list("paper_id", "upvotes", "published_ts", "submitted_at", "day")
+def trending_ids(
+    window: TrendingWindow, category: str = "", needed: int | None = None
+) -> list[int]:
+    """Ids of the papers in the trending window, best score first: all, or the first `needed`.
+
+    A paper nobody voted for, without a submission time, entered at the start of its day, so
+    those rank by day, then recency and id: the order their index walk gives. Only the first
+    `needed` of them are read; the others (voted or submitted at a time, few) are all scored.
+    see docs/ranking.md, "Performance"
+    """
+    entries = _window_entries(window, category)
+    fields = ("paper_id", "upvotes", "published_ts", "submitted_at", "day")
+    plain = Q(upvotes=0, submitted_at__isnull=True)
+    rows = list(entries.exclude(plain).values_list(*fields))
+    rest = entries.filter(plain).order_by("-day", "-published_ts", "-paper_id").values_list(*fields)
+    rows += rest if needed is None else rest[:needed]
     tz, gravity = timezone.get_current_timezone(), settings.TRENDING_GRAVITY
 
     def key(row: tuple[Any, ...]) -> tuple[float, int, int]:
@@ -275,7 +315,27 @@ def trending_ids(window: TrendingWindow, category: str = "") -> list[int]:
         # Ties (common before anyone votes) fall back to the feed order: recency, then id.
         return score, published_ts, pk
 
-    return [row[0] for row in sorted(rows, key=key, reverse=True)]
+    ranked = [row[0] for row in sorted(rows, key=key, reverse=True)]
+    return ranked if needed is None else ranked[:needed]
+
+
+def _window_entries(window: TrendingWindow, category: str) -> QuerySet[DailyEntry]:
+    # The entries alone carry every key; a category is chosen through its own rows.
+    entries = visible_entries().filter(day__range=(window.start, window.end)).order_by()
+    if category:
+        days = (window.start, window.end)
+        entries = entries.filter(
+            paper_id__in=keyed_rows(category).filter(day__range=days).values("paper_id")
+        )
+    return entries
+
+
+def _page_number(number: Any) -> int:
+    """The page asked for, for how far to rank; a bad one is left to the paginator to refuse."""
+    try:
+        return max(1, min(int(number), 10_000))
+    except (TypeError, ValueError):
+        return 1
 
 
 def author_feed(name: str, number: Any) -> FeedPage:

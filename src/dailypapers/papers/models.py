@@ -160,3 +160,14 @@ class EntryCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.day} {self.paper_id}"
+
+
+class DayCount(models.Model):
+    """How many visible papers a feed day lists: written only by database triggers on the
+    entries (migration 0006); zero rows stay, so read `entries__gt=0`."""
+
+    day = models.DateField(primary_key=True)
+    entries = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.entries}"
