@@ -13,6 +13,12 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
+# The shared cache (the default file cache, as in production) lives in this run's own
+# directory, never in ./var, which other runs and a development server use.
+_cache_directory = tempfile.mkdtemp(prefix="dailypapers-cache-")
+atexit.register(shutil.rmtree, _cache_directory, ignore_errors=True)
+os.environ["CACHE_URL"] = f"file://{_cache_directory}"
+
 if os.environ.get("DAILYPAPERS_TEST_DB") == "postgres":
     from tests.pgserver import start_postgres
 

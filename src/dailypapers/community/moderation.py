@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dailypapers.accounts.models import Profile
+from dailypapers.caching import versions
 from dailypapers.community import comments
 from dailypapers.community.models import Comment, Vote
 from dailypapers.papers.models import Paper
@@ -22,12 +23,15 @@ from dailypapers.papers.models import Paper
 def set_papers_hidden(paper_ids: Iterable[int], hidden: bool) -> int:
     """Hide or show papers; modified_at moves so cached category counts are computed again."""
     papers = Paper.objects.filter(pk__in=list(paper_ids)).exclude(is_hidden=hidden)
-    return papers.update(is_hidden=hidden, modified_at=timezone.now())
+    changed = papers.update(is_hidden=hidden, modified_at=timezone.now())
+    versions.site_changed()
+    return changed
 
 
 def set_comments_hidden(comment_ids: Iterable[int], hidden: bool) -> None:
     for comment_id in comment_ids:
         comments.set_hidden(comment_id, hidden)
+    versions.site_changed()
 
 
 def set_members_hidden(user_ids: Iterable[int], hidden: bool) -> None:
@@ -53,6 +57,7 @@ def recount_upvotes(paper_ids: Iterable[int]) -> None:
             Paper.objects.select_for_update().filter(pk=paper_id).first()
             counted = Vote.objects.filter(paper_id=paper_id).exclude(user__profile__is_hidden=True)
             Paper.objects.filter(pk=paper_id).update(local_upvotes=counted.count())
+    versions.site_changed()
 
 
 def _mark_member(user: User, hidden: bool) -> None:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dailypapers.caching import versions
 from dailypapers.ingest.http import FetchError
 from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.sources.arxiv_api import fetch_arxiv_paper
@@ -122,6 +123,7 @@ def _enter_feed(user: User, parsed: ParsedPaper, now: datetime) -> Submission:
     except IntegrityError:  # another member submitted it a moment ago
         _check_not_in_feed(parsed.arxiv_id)
         raise
+    versions.site_changed()
     return Submission(paper, entry)
 
 

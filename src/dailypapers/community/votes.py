@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from dailypapers.caching import versions
 from dailypapers.community.models import Vote
 from dailypapers.papers.models import Paper
 
@@ -36,6 +37,7 @@ def set_vote(user: User, paper_id: int, up: bool) -> VoteState:
         if changed:
             Paper.objects.filter(pk=paper_id).update(local_upvotes=F("local_upvotes") + delta)
         paper = Paper.objects.only("source_upvotes", "local_upvotes").get(pk=paper_id)
+    versions.paper_changed(paper_id)  # its pages; listings age out
     return VoteState(paper_id, up, paper.upvotes)
 
 

@@ -39,6 +39,11 @@ def address_limit() -> throttle.Limit:
     return throttle.Limit("digest", settings.DIGEST_SUBSCRIBE_PER_HOUR_PER_ADDRESS, 3600)
 
 
+# No CSRF check: the footer's box on every (cached) page carries no token. A forged POST can
+# only do what anyone can do directly, ask for a confirmation mail to some address (double
+# opt-in: nothing is sent until it is confirmed), within the same per-address limits; it
+# reads no session and changes nothing of the member's.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     """The same answer whether or not the address already gets digests: the form tells no

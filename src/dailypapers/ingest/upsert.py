@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
+from dailypapers.caching import versions
 from dailypapers.ingest.merge import CORE_FIELDS, COUNTER_FIELDS, merge_changes, paper_row
 from dailypapers.ingest.parsed import Checkpoint, MalformedEntry, ParsedPaper
 from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
@@ -150,6 +151,7 @@ def write_batch(batch: PreparedBatch, source: str) -> IngestSummary:
         ids = _insert_papers(new_rows)
         changed = _update_papers(stored, rows)
         entered = _enter_feed(rows, {**stored, **ids}, set(stored), source)
+    versions.site_changed()  # new papers and days: every listing
     summary.new = len(new_rows)
     summary.updated = len(changed | (entered - set(ids)))
     summary.skipped += len(rows) - summary.new - summary.updated

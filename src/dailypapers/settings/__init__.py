@@ -3,6 +3,7 @@ dailypapers.config, which documents it (docs/operations.md lists them all)."""
 
 from dailypapers.settings.accounts import *  # noqa: F403
 from dailypapers.settings.api import *  # noqa: F403
+from dailypapers.settings.caching import *  # noqa: F403
 from dailypapers.settings.community import *  # noqa: F403
 from dailypapers.settings.core import *  # noqa: F403
 from dailypapers.settings.digest import *  # noqa: F403

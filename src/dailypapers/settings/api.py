@@ -7,8 +7,8 @@ from dailypapers.config import env
 API_READS_PER_MINUTE = env(
     "API_READS_PER_MINUTE",
     "600",
-    "Most API reads (JSON and Markdown) per minute from one client address, counted by each "
-    "web worker; 0: no limit.",
+    "Most API reads (JSON and Markdown) per minute from one client address, counted in the "
+    "shared cache (reads the page cache answers are not counted); 0: no limit.",
     int,
 )
 API_TOKENS_PER_MEMBER = env(

@@ -61,12 +61,15 @@ INSTALLED_APPS = [
     "dailypapers.accounts",
     "dailypapers.api",
     "dailypapers.digest",
+    "dailypapers.caching",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dailypapers.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous reads from the page cache, before sessions are read (docs/operations.md).
+    "dailypapers.caching.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,0 +1,121 @@
+"""Whole anonymous responses as the page cache keeps them: which reads are kept, under which
+key, which responses may be kept at all, and the response a kept page answers with
+(docs/operations.md, "Caching")."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+# The reads issue 10 names, by URL name: pages and API answers that are the same for every
+# anonymous reader. Anything else (forms, account pages, links from emails) is never kept.
+FEEDS = ("latest", "day", "week", "month", "trending", "category", "search")
+CACHED_VIEWS = frozenset(
+    {
+        "papers:home",
+        "papers:day",
+        "papers:week",
+        "papers:month",
+        "papers:trending",
+        "papers:paper",
+        "papers:author",
+        "search:search",
+        "api:daily_papers",
+        "api:paper",
+        "api:search",
+        "api:markdown",
+        *(f"api:{feed}_{form}" for feed in FEEDS for form in ("rss", "atom")),
+    }
+)
+# Request headers a kept read may differ by (htmx asks the search page for fragments).
+KEY_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+# What a kept response may Vary on: the above, and Cookie, which anonymous readers lack.
+KEPT_VARY = frozenset({"cookie", *(name.lower() for name in KEY_HEADERS)})
+MAX_BODY = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+    versions: dict[str, int]  # versions.py: the site's and the paper's, when rendered
+    stored_at: float
+
+    @property
+    def etag(self) -> str:
+        return dict(self.headers)["ETag"]
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """No session, no messages waiting, no API token: the request can only get what every
+    anonymous reader gets. Members never read from the cache, so they see their votes."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and CookieStorage.cookie_name not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def page_key(request: HttpRequest) -> str:
+    """The same for GET and HEAD; pages hold absolute links, so scheme and host count."""
+    parts = [request.scheme or "", request.get_host(), request.get_full_path()]
+    parts += [request.headers.get(name, "") for name in KEY_HEADERS]
+    return "pages:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def refusal(request: HttpRequest, response: HttpResponseBase) -> str:
+    """Why this response to an anonymous GET must not be kept; empty when it may be."""
+    if response.status_code != 200 or not isinstance(response, HttpResponse):
+        return "not a plain 200"
+    if response.cookies:
+        return "sets a cookie"
+    # The page holds this reader's CSRF token (django.middleware.csrf.get_token was called).
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return "carries a CSRF token"
+    control = response.get("Cache-Control", "").lower()
+    if "private" in control or "no-store" in control:
+        return "private"
+    if getattr(getattr(request, "user", None), "is_authenticated", False):
+        return "a member's"
+    vary = {name.strip().lower() for name in cc_delim_re.split(response.get("Vary", ""))}
+    if vary - KEPT_VARY - {""}:
+        return "varies on a header the key does not hold"
+    if len(response.content) > MAX_BODY:
+        return "too large"
+    return ""
+
+
+def keep(response: HttpResponse, versions: dict[str, int]) -> CachedPage:
+    """The page to store; a view's own ETag is kept (the API's), others get a body hash."""
+    if not response.has_header("ETag"):
+        response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+    return CachedPage(200, list(response.items()), response.content, versions, time.time())
+
+
+def replay(page: CachedPage, request: HttpRequest) -> HttpResponseBase:
+    """The kept page as a response, or a 304 when the reader already holds it."""
+    body = b"" if request.method == "HEAD" else page.content
+    response = HttpResponse(body, status=page.status)
+    for name, value in page.headers:
+        response[name] = value
+    response["Age"] = str(max(0, int(time.time() - page.stored_at)))
+    modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    answered = get_conditional_response(
+        request, etag=page.etag, last_modified=modified, response=response
+    )
+    if answered is None:
+        return response
+    # A 304 says what the 200 would (CORS above all, or browsers cannot read it); not the body.
+    for name, value in page.headers:
+        if not name.lower().startswith("content-"):
+            answered[name] = value
+    return answered
