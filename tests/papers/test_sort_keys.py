@@ -161,3 +161,27 @@ def test_every_page_of_the_whole_feed_starts_where_the_full_order_says() -> None
     for start in range(0, 55, 3):
         for limit in (1, 4, 10):
             assert feeds.whole_feed_ids(start, limit) == wanted[start : start + limit]
+
+
+def test_day_category_counts_follow_the_entries() -> None:
+    rng = random.Random(13)
+    papers = [
+        add_paper(
+            day=date(2025, 1, rng.randint(6, 10)),
+            categories=rng.choice([("cs.CL",), ("cs.CL", "cs.LG"), ("math.CO", "68T50")]),
+        )
+        for _ in range(30)
+    ]
+    for paper in rng.sample(papers, 6):
+        Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
+    for paper in rng.sample(papers, 6):
+        DailyEntry.objects.filter(paper=paper).update(day=date(2025, 1, 12))
+    Paper.objects.filter(pk=papers[0].pk).update(categories="stat.ML")
+    expected: Counter[str] = Counter()
+    for paper in Paper.objects.filter(
+        is_hidden=False, daily_entry__day__range=(date(2025, 1, 6), date(2025, 1, 12))
+    ):
+        expected.update(name for name in paper.categories.split() if name != "68T50")
+    found = feeds.categories_between(date(2025, 1, 6), date(2025, 1, 12))
+    assert {item.name: item.count for item in found} == dict(expected)
+    assert [item.name for item in found] == sorted(expected)

@@ -10,20 +10,25 @@ Papers staff hid are left out of every listing, count and page (docs/operations.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dailypapers.papers import ranking
-from dailypapers.papers.models import DailyEntry, DayCount, EntryCategory, Paper, PaperAuthor
+from dailypapers.papers.models import (
+    DailyEntry,
+    DayCategoryCount,
+    DayCount,
+    EntryCategory,
+    Paper,
+    PaperAuthor,
+)
 from dailypapers.papers.periods import Period, period_containing
 
 # What a paper card shows; the rest (comment, journal ref, ...) stays in the database.
@@ -188,53 +193,18 @@ def period_feed(period: Period, category: str, number: Any) -> FeedPage:
     return paginate(ids, number, count=entries.count() if category else period_count(period))
 
 
-@dataclass
-class EntryCounts:
-    entries: int
-    hidden: int
-    hidden_ids: int  # the sum of the hidden papers' ids: which ones, for cache keys
-
-
-def _entry_counts(start: date, end: date) -> EntryCounts:
-    """The days' entries and how many of their papers are hidden, in one query that reads the
-    entries' feed-order index only, never the papers' rows."""
-    hidden = Q(hidden=True)
-    found = DailyEntry.objects.filter(day__range=(start, end)).aggregate(
-        n_entries=Count("paper_id"),
-        n_hidden=Count("paper_id", filter=hidden),
-        hidden_ids=Sum("paper_id", filter=hidden),
-    )
-    return EntryCounts(found["n_entries"], found["n_hidden"], found["hidden_ids"] or 0)
-
-
 def categories_between(start: date, end: date) -> list[CategoryCount]:
     """The arXiv categories visible papers of those days list (primary or not), alphabetically.
 
-    Cached per period, number of entries and hidden papers, so a month's choice is computed
-    again only when papers join it or staff hide one (docs/ranking.md, "Performance").
+    Summed over the day-and-category counts the triggers keep (docs/ranking.md,
+    "Performance"). Tokens that are not arXiv categories (MSC or ACM classes some records
+    carry) are left out of the choice.
     """
-    # Hiding or showing a paper changes which ids are hidden: a new key.
-    counts = _entry_counts(start, end)
-    key = f"feed-categories:{start}:{end}:{counts.entries}:{counts.hidden}:{counts.hidden_ids}"
-    found: list[CategoryCount] | None = cache.get(key)
-    if found is None:
-        found = _count_categories(start, end)
-        cache.set(key, found, timeout=3600)
-    return found
-
-
-def _count_categories(start: date, end: date) -> list[CategoryCount]:
-    """Grouped by the whole category string in the database, then split here: far fewer rows
-    than papers. Tokens that are not arXiv categories (MSC or ACM classes some records carry)
-    are left out of the choice.
-    """
-    papers = visible_papers().filter(daily_entry__day__range=(start, end)).order_by()
-    counts: Counter[str] = Counter()
-    for categories, n in papers.values_list("categories").annotate(n=Count("id")):
-        for name in categories.split():
-            if ARXIV_CATEGORY.fullmatch(name):
-                counts[name] += n
-    return [CategoryCount(name, counts[name]) for name in sorted(counts)]
+    days = DayCategoryCount.objects.filter(day__range=(start, end), entries__gt=0)
+    totals = days.values_list("category").annotate(n=Sum("entries")).order_by()
+    # Sorted here, not by the database, whose collation may order punctuation differently.
+    chosen = sorted((name, n) for name, n in totals if ARXIV_CATEGORY.fullmatch(name))
+    return [CategoryCount(name, n) for name, n in chosen]
 
 
 def last_day_within(period: Period) -> date | None:

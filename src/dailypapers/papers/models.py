@@ -171,3 +171,20 @@ class DayCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.entries}"
+
+
+class DayCategoryCount(models.Model):
+    """How many visible papers a feed day lists under one category: written only by database
+    triggers on EntryCategory (migration 0007); zero rows stay, so read `entries__gt=0`."""
+
+    day = models.DateField()
+    category = models.CharField(max_length=512)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "category"], name="daycategorycount_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category}: {self.entries}"
