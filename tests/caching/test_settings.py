@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.test import Client
 from pytest_django import Settings
 
@@ -55,3 +57,10 @@ def test_the_feature_caches_work_on_each_backend(
     settings.API_READS_PER_MINUTE = 2
     answers = [client.get("/api/papers/2501.00001").status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_migrate_makes_the_database_caches_table(db: None, settings: Settings) -> None:
+    settings.CACHES = {"default": cache_from_url("database", 3000)}
+    call_command("migrate", verbosity=0)
+    cache.set("pages:probe", 42)
+    assert cache.get("pages:probe") == 42
