@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
@@ -36,9 +36,10 @@ class AnonymousPageCacheMiddleware(MiddlewareMixin):
         if seconds <= 0 or request.method not in ("GET", "HEAD") or not pages.is_anonymous(request):
             return None
         try:
+            store = caches["default"]  # once: each use of django.core.cache.cache looks it up
             visit = Visit(pages.page_key(request))
-            found = _fresh(cache.get(visit.key), seconds)
-        except Exception:  # a bad Host header (Django answers 400 below), the cache is down
+            found = _fresh(store.get(visit.key), seconds, store)
+        except Exception:  # the cache is down: render as if nothing were kept
             log.debug("page cache skipped", exc_info=True)
             return None
         request.page_cache_visit = visit  # type: ignore[attr-defined]
@@ -105,10 +106,10 @@ def _mark_public(response: HttpResponseBase) -> None:
     patch_vary_headers(response, ["Cookie"])
 
 
-def _fresh(page: pages.CachedPage | None, seconds: int) -> pages.CachedPage | None:
+def _fresh(page: object, seconds: int, store: BaseCache) -> pages.CachedPage | None:
     """The page, if it is young enough and nothing it shows has changed since."""
-    if page is None or time.time() - page.stored_at >= seconds:
+    if not isinstance(page, pages.CachedPage) or time.time() - page.stored_at >= seconds:
         return None
-    if versions.current(page.versions) != page.versions:
+    if versions.current(page.versions, store) != page.versions:
         return None
     return page

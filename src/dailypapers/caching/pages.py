@@ -38,20 +38,19 @@ CACHED_VIEWS = frozenset(
 KEY_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 # What a kept response may Vary on: the above, and Cookie, which anonymous readers lack.
 KEPT_VARY = frozenset({"cookie", *(name.lower() for name in KEY_HEADERS)})
+HOST_META = ("HTTP_HOST", "SERVER_NAME", "SERVER_PORT")
+KEY_META = tuple("HTTP_" + name.upper().replace("-", "_") for name in KEY_HEADERS)
 MAX_BODY = 4 * 1024 * 1024
+FORMAT = 2  # in the key: a new release never unpickles pages an older one kept
 
 
 @dataclass(frozen=True)
 class CachedPage:
-    status: int
-    headers: list[tuple[str, str]]
-    content: bytes
+    response: HttpResponse  # a fresh copy, headers ready: a hit only unpickles it
+    etag: str
+    last_modified: int | None
     versions: dict[str, int]  # versions.py: the site's and the paper's, when rendered
     stored_at: float
-
-    @property
-    def etag(self) -> str:
-        return dict(self.headers)["ETag"]
 
 
 def is_anonymous(request: HttpRequest) -> bool:
@@ -66,10 +65,15 @@ def is_anonymous(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest) -> str:
-    """The same for GET and HEAD; pages hold absolute links, so scheme and host count."""
-    parts = [request.scheme or "", request.get_host(), request.get_full_path()]
-    parts += [request.headers.get(name, "") for name in KEY_HEADERS]
-    return "pages:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    """The same for GET and HEAD; pages hold absolute links, so scheme and host count.
+
+    The Host header as sent: a page is only kept after CommonMiddleware checked it against
+    ALLOWED_HOSTS, so a host Django refuses never finds one.
+    """
+    meta = request.META
+    parts = [request.scheme or "", *(str(meta.get(name, "")) for name in HOST_META)]
+    parts += [request.get_full_path(), *(meta.get(name, "") for name in KEY_META)]
+    return f"pages:page{FORMAT}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def refusal(request: HttpRequest, response: HttpResponseBase) -> str:
@@ -96,26 +100,30 @@ def refusal(request: HttpRequest, response: HttpResponseBase) -> str:
 
 def keep(response: HttpResponse, versions: dict[str, int]) -> CachedPage:
     """The page to store; a view's own ETag is kept (the API's), others get a body hash."""
-    if not response.has_header("ETag"):
-        response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
-    return CachedPage(200, list(response.items()), response.content, versions, time.time())
+    kept = HttpResponse(response.content)
+    for name, value in response.items():
+        kept[name] = value
+    if not kept.has_header("ETag"):
+        kept["ETag"] = '"' + hashlib.sha256(kept.content).hexdigest()[:40] + '"'
+    modified = parse_http_date_safe(kept.get("Last-Modified", ""))
+    return CachedPage(kept, kept["ETag"], modified, versions, time.time())
 
 
 def replay(page: CachedPage, request: HttpRequest) -> HttpResponseBase:
     """The kept page as a response, or a 304 when the reader already holds it."""
-    body = b"" if request.method == "HEAD" else page.content
-    response = HttpResponse(body, status=page.status)
-    for name, value in page.headers:
-        response[name] = value
+    response = page.response
     response["Age"] = str(max(0, int(time.time() - page.stored_at)))
-    modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    if request.method == "HEAD":
+        response.content = b""  # Content-Length still says the GET's
+    if not {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"} & request.META.keys():
+        return response
     answered = get_conditional_response(
-        request, etag=page.etag, last_modified=modified, response=response
+        request, etag=page.etag, last_modified=page.last_modified, response=response
     )
     if answered is None:
         return response
     # A 304 says what the 200 would (CORS above all, or browsers cannot read it); not the body.
-    for name, value in page.headers:
+    for name, value in response.items():
         if not name.lower().startswith("content-"):
             answered[name] = value
     return answered

@@ -8,7 +8,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db import transaction
 
 from dailypapers.papers.models import Paper
@@ -33,14 +33,15 @@ def paper_changed(paper_id: int) -> None:
         _bump_now_and_on_commit([paper_key(arxiv_id)])
 
 
-def current(keys: Iterable[str]) -> dict[str, int]:
+def current(keys: Iterable[str], store: BaseCache | None = None) -> dict[str, int]:
     """Each key's version, starting one that is missing (new, evicted or cleared)."""
+    store = store or caches["default"]
     keys = list(keys)
-    found: dict[str, int] = cache.get_many(keys)
+    found: dict[str, int] = store.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, _new_version(), timeout=None)
-            found[key] = cache.get(key)
+            store.add(key, _new_version(), timeout=None)
+            found[key] = store.get(key)
     return found
 
 

@@ -44,7 +44,7 @@ def cache_from_url(url: str, max_entries: int) -> dict[str, Any]:
     if scheme in ("redis", "rediss", "unix"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "file":
-        backend = "django.core.cache.backends.filebased.FileBasedCache"
+        backend = "dailypapers.caching.backends.PlainFileCache"
         return {"BACKEND": backend, "LOCATION": parts.path, "OPTIONS": options}
     if scheme == "database":
         backend = "django.core.cache.backends.db.DatabaseCache"
