@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("dailypapers.operations.urls")),
     # Before papers: /papers/<id>.md is the API's.
     path("", include("dailypapers.api.urls")),
     path("", include("dailypapers.papers.urls")),

@@ -3,6 +3,7 @@ serving and security headers. Every value comes from dailypapers.config, which d
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "dailypapers.api",
     "dailypapers.digest",
     "dailypapers.caching",
+    "dailypapers.operations",
 ]
 
 MIDDLEWARE = [
@@ -158,15 +160,40 @@ STORAGES = {
 # Serve straight from the app directories when collectstatic has not run (tests, first start).
 WHITENOISE_USE_FINDERS = True
 
+ADMINS = [
+    parseaddr(address)
+    for address in env(
+        "ADMINS",
+        "",
+        "Comma-separated addresses mailed each server error with its traceback, e.g. "
+        "'Ops <ops@example.org>'; empty: errors only go to the log (stderr).",
+        as_list,
+    )
+]
+SERVER_EMAIL = env(
+    "SERVER_EMAIL", "root@localhost", "Sender address of the error mails sent to ADMINS."
+)
+# Server errors reach stderr with their traceback whatever DEBUG says (Django's default
+# logs them only in debug), and ADMINS by mail when set; see docs/operations.md, "Logs".
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {"level": "ERROR", "class": "django.utils.log.AdminEmailHandler"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "dailypapers": {
             "handlers": ["console"],
             "level": env("LOG_LEVEL", "INFO", "Log level of dailypapers' own messages."),
+            "propagate": False,
+        },
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
         },
     },
 }
