@@ -36,6 +36,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     rows = []
@@ -43,7 +44,7 @@ def main() -> int:
         rows.append((database, *run(database, args)))
     print(
         f"members {args.members}, papers {args.papers}, requests {args.requests}, "
-        f"clients {args.clients}, gunicorn workers {args.workers}"
+        f"clients {args.clients}, gunicorn workers {args.workers} x {args.threads} threads"
     )
     print("| database | votes/s | median ms | p99 ms | errors | counts true |")
     print("|---|---:|---:|---:|---:|---|")
@@ -63,7 +64,7 @@ def run(database: str, args: argparse.Namespace) -> tuple[float, float, float, i
         SECRET_KEY="bench-" + secrets.token_hex(16),
         SEARCH_EMBEDDER="null",
         WEB_WORKERS=str(args.workers),
-        WEB_THREADS="4",
+        WEB_THREADS=str(args.threads),
         # The rate limits would answer most of a benchmark's votes with 429.
         VOTES_PER_MINUTE="1000000",
         VOTES_PER_MINUTE_PER_ADDRESS="1000000",

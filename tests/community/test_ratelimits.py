@@ -4,13 +4,18 @@ through the database, refused with HTTP 429, a Retry-After header and how long t
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.db import connection
+from django.test import Client, RequestFactory
 from pytest_django import Settings
 
+from dailypapers.community import ratelimits
+from dailypapers.community.models import RateCount
 from dailypapers.papers.models import Paper
 from tests.papers.factories import add_paper
 
@@ -93,3 +98,48 @@ def test_submissions_too_fast(settings: Settings) -> None:
     assert refused.status_code == 429
     assert 3500 < int(refused["Retry-After"]) <= 3600
     assert "You are submitting too fast; try again in" in refused.content.decode()
+
+
+def test_a_new_window_opens_when_the_last_one_ends(
+    settings: Settings, paper: Paper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.VOTES_PER_MINUTE = 2
+    clock = [1_000_000.0]
+    monkeypatch.setattr(ratelimits, "time", SimpleNamespace(time=lambda: clock[0]))
+    ada = member_client("ada")
+    assert [vote(ada, up).status_code for up in "10"] == [302, 302]
+    clock[0] += 45  # the window opened by the first vote has 15 seconds left
+    refused = vote(ada)
+    assert (refused.status_code, refused["Retry-After"]) == (429, "15")
+    clock[0] += 15
+    assert [vote(ada, up).status_code for up in "10"] == [302, 302]
+    assert vote(ada).status_code == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_votes_counted_at_once_are_all_counted(settings: Settings) -> None:
+    """Gunicorn workers count in the same rows at the same moment: none is lost."""
+    settings.VOTES_PER_MINUTE = settings.VOTES_PER_MINUTE_PER_ADDRESS = 1000
+    members = [User.objects.create_user(f"member{n}", password="x") for n in range(8)]
+    errors: list[BaseException] = []
+
+    def count_votes(member: User) -> None:
+        request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+        request.user = member
+        try:
+            for _ in range(10):
+                ratelimits.record(request, ratelimits.vote_action())
+        except BaseException as error:  # reported below, in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=count_votes, args=(member,)) for member in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    counts = dict(RateCount.objects.values_list("subject", "actions"))
+    assert counts["vote:60:addr:192.0.2.1"] == 80
+    assert all(counts[f"vote:60:member:{member.pk}"] == 10 for member in members)

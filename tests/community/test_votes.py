@@ -53,6 +53,22 @@ def test_unknown_paper_is_refused() -> None:
         set_vote(ada, 999_999, True)
 
 
+@pytest.mark.django_db
+def test_what_runs_with_a_vote_shares_its_transaction() -> None:
+    """The vote view counts the vote against the rate limits in the vote's transaction:
+    when that fails, the vote is not kept either."""
+    paper = make_paper(1)
+    ada = User.objects.create_user("ada", password="x")
+
+    def fail() -> None:
+        raise RuntimeError("the rate limit could not be counted")
+
+    with pytest.raises(RuntimeError):
+        set_vote(ada, paper.id, True, then=fail)
+    paper.refresh_from_db()
+    assert (paper.local_upvotes, Vote.objects.count()) == (0, 0)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_votes_keep_counts_true() -> None:
     papers = [make_paper(n, source_upvotes=n) for n in range(3)]

@@ -93,3 +93,18 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} in {self.collection_id}"
+
+
+class RateCount(models.Model):
+    """How many times one member or one address did one action in its current window (the
+    rate limits of community/ratelimits.py); a row whose window has ended counts as none."""
+
+    subject = models.CharField(max_length=400, unique=True)  # "vote:60:member:12"
+    ends_at = models.FloatField()  # seconds since the epoch: plain arithmetic in SQL
+    actions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["ends_at"], name="ratecount_ends_at")]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.actions} until {self.ends_at}"

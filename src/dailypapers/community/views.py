@@ -44,6 +44,7 @@ from dailypapers.community.forms import AddToCollectionForm, CollectionForm, Com
 from dailypapers.community.models import Collection, Comment
 from dailypapers.community.submissions import SubmissionRefused, submit_paper
 from dailypapers.community.votes import set_vote, voted_ids
+from dailypapers.numbers import parse_int
 from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper
 
@@ -64,11 +65,10 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     wait = ratelimits.wait_seconds(request, action)
     if wait:
         return _too_fast(request, action, wait, "community/too_fast.html", {"back": back})
-    ratelimits.record(request, action)
-    state = set_vote(request.user, paper.id, up == "1")
+    state = set_vote(request.user, paper.id, up == "1", lambda: ratelimits.record(request, action))
     if not request.headers.get("HX-Request"):
         return redirect(back)
-    paper.refresh_from_db(fields=["source_upvotes", "local_upvotes"])
+    paper.local_upvotes = state.upvotes - paper.source_upvotes  # the count the vote left
     context = {
         "paper": paper,
         "voted": {paper.id} if state.voted else set(),
@@ -287,7 +287,7 @@ def _too_fast(
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_int(value, low=1)
 
 
 def _back(request: HttpRequest, paper: Paper) -> str:

@@ -48,3 +48,9 @@ DEFAULT_FROM_EMAIL = env(
     "webmaster@localhost",
     "Sender address of the site's mail, e.g. Daily Papers <papers@example.org>.",
 )
+
+# Sessions are read on every request a member makes: from the shared cache (CACHE_URL), from
+# the database only on a miss; writes and logouts go to both. With CACHE_URL=locmem and
+# several workers, a logout would not reach the other workers' caches: use a shared cache.
+# see docs/benchmarks.md, "Upvotes through the full HTTP stack"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
