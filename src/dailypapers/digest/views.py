@@ -29,6 +29,7 @@ from dailypapers.digest.compose import render as render_digest
 from dailypapers.digest.forms import AlertForm, FrequencyForm, SubscribeForm
 from dailypapers.digest.models import Subscription
 from dailypapers.digest.rounds import next_period
+from dailypapers.numbers import parse_int
 
 
 def email_limit() -> throttle.Limit:
@@ -171,16 +172,17 @@ def _change(request: HttpRequest, subscription: Subscription) -> AlertForm | Non
             return alert_form
         messages.success(request, "You will get new papers matching this alert.")
     elif action == "remove_alert":
-        alert_id = request.POST.get("alert", "")
-        if alert_id.isdigit():
-            subscription.alerts.filter(pk=int(alert_id)).delete()
+        alert_id = parse_int(request.POST.get("alert"), low=1)
+        if alert_id is not None:
+            subscription.alerts.filter(pk=alert_id).delete()
         messages.success(request, "The alert is removed.")
     return None
 
 
 def _back(request: HttpRequest, token: str) -> HttpResponse:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    # A path of this site only: anything else ("²", a view's name) redirect() would resolve.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return redirect(target)
     return redirect("digest:manage", token=token)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from dailypapers.numbers import parse_int
+
 log = logging.getLogger(__name__)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
@@ -66,7 +68,7 @@ class PoliteFetcher:
             self._last[host] = time.monotonic()
 
     def _retry_delay(self, error: urllib.error.HTTPError, attempt: int) -> float:
-        retry_after = error.headers.get("Retry-After") if error.headers else None
-        if retry_after and retry_after.strip().isdigit():
+        retry_after = parse_int(error.headers.get("Retry-After") if error.headers else None)
+        if retry_after is not None:
             return min(float(retry_after), 300.0)
         return float(self.backoff * 2**attempt)

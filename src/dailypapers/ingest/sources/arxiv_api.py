@@ -23,6 +23,7 @@ from dailypapers.ingest.sources.atom import (
     read_entry,
     text_of,
 )
+from dailypapers.numbers import parse_int
 
 Item = ParsedPaper | MalformedEntry  # as in base.Source.fetch
 
@@ -41,7 +42,7 @@ def parse_api_page(data: bytes, what: str = "arXiv API response") -> ApiPage:
     if local_name(root) != "feed":
         raise FetchError(f"{what} is not an Atom feed but <{local_name(root)}>")
     total = text_of(root, "totalResults")
-    page = ApiPage(total=int(total) if total.isdigit() else None)
+    page = ApiPage(total=parse_int(total))
     entries = list(children(root, "entry"))
     for entry in entries:
         if "arxiv.org/api/errors" in entry_id(entry):
