@@ -31,3 +31,11 @@ INGEST_USER_AGENT = env(
     "dailypapers/0.1 (self-hosted)",
     "User-Agent sent to arXiv and Hugging Face.",
 )
+SNAPSHOT_FEED_DAYS = env(
+    "SNAPSHOT_FEED_DAYS",
+    "14",
+    "Papers read from an arXiv metadata snapshot enter the daily feed only when announced within "
+    "this many days of today; older ones are stored (searchable, on author pages) outside the "
+    "feed. 0: none enters the feed.",
+    int,
+)

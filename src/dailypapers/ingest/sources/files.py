@@ -21,10 +21,12 @@ from dailypapers.ingest.sources.base import Source
 from dailypapers.ingest.sources.hf_daily import parse_daily_papers
 from dailypapers.ingest.sources.jsonl import JsonLinesSource
 from dailypapers.ingest.sources.oai_pmh import parse_oai_page
+from dailypapers.ingest.sources.snapshot import ArxivSnapshotSource
 
 HEAD_BYTES = 64 * 1024
 _ROOT = re.compile(r"<(?![?!])(?:[\w.\-]+:)?([\w.\-]+)")
 _HF_KEYS = ('"paper"', '"submittedOnDailyAt"', '"upvotes"')
+_SNAPSHOT_KEYS = ("authors_parsed", "versions")  # only arXiv's snapshot lines carry both
 
 Parser = Callable[[bytes, str], Iterable[ParsedPaper | MalformedEntry]]
 
@@ -65,11 +67,14 @@ def open_file_source(path: Path) -> Source:
         raise FileFormatError(f"cannot tell the format of {path}: {error}") from error
     if kind == "jsonl":
         return JsonLinesSource(path)
+    if kind == "arxiv-snapshot":
+        return ArxivSnapshotSource(path)
     return SavedPayloadSource(path, PARSERS[kind], "hf-daily" if kind == "hf-daily" else "file")
 
 
 def detect_format(head: bytes) -> str:
-    """Which parser reads a file (jsonl, arxiv-api, arxiv-rss, oai-pmh, hf-daily), by its head."""
+    """Which parser reads a file, by its head: jsonl, arxiv-snapshot, arxiv-api, arxiv-rss,
+    oai-pmh or hf-daily."""
     text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
     if not text:
         raise FileFormatError("the file is empty")
@@ -103,6 +108,8 @@ def _json_format(text: str) -> str:
         first = json.loads(text.split("\n", 1)[0])
     except ValueError:
         first = None  # a pretty-printed object, or a first line longer than the head
+    if isinstance(first, dict) and all(key in first for key in _SNAPSHOT_KEYS):
+        return "arxiv-snapshot"
     if isinstance(first, dict) and not isinstance(first.get("papers"), list):
         return "jsonl"
     if '"papers"' in text:

@@ -82,7 +82,7 @@ class JsonLinesSource:
         self.path = Path(path)
 
     def fetch(self) -> Iterator[ParsedPaper | MalformedEntry]:
-        opener = gzip.open if _is_gzip(self.path) else open
+        opener = gzip.open if is_gzip(self.path) else open
         with opener(self.path, "rt", encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):
                 if not line.strip():
@@ -93,6 +93,6 @@ class JsonLinesSource:
                     yield MalformedEntry(f"{self.path.name} line {number}: {error}")
 
 
-def _is_gzip(path: Path) -> bool:
+def is_gzip(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(2) == b"\x1f\x8b"

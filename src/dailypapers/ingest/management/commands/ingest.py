@@ -70,7 +70,7 @@ class Command(BaseCommand):
         hf.add_argument("--date", dest="day", type=_day, help="Day to fetch (default: latest).")
         file = add(
             "file",
-            help="A local JSONL(.gz), arXiv Atom or HF JSON file.",
+            help="A local JSONL(.gz), arXiv metadata snapshot, arXiv Atom or HF JSON file.",
             description="Example: dailypapers ingest file papers.jsonl.gz",
         )
         file.add_argument("path", type=Path, help="File to read; format detected from content.")
@@ -90,6 +90,9 @@ class Command(BaseCommand):
             self.stdout.write("database already holds papers; sample not loaded")
             return
         source = self._source(options)
+        feed_policy = getattr(source, "feed_policy", None)
+        if feed_policy:  # a bulk import says which of its papers go into the daily feed
+            self.stdout.write(feed_policy())
         try:
             summary = run_source(source, progress=not options["no_progress"])
         except FetchError as error:
