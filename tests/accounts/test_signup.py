@@ -39,7 +39,10 @@ def test_sign_up_mails_a_link_that_confirms_and_logs_in(client: Client) -> None:
 
     link = emailed_link("Ada@example.org")
     assert link.startswith("http://testserver/accounts/verify/")
-    response = client.get(link, follow=True)
+    page = client.get(link).content.decode()  # a mail scanner's visit changes nothing
+    assert "Confirm my email address" in page
+    assert not User.objects.get(username="ada").profile.email_verified
+    response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == "/"
     assert response.context["user"].username == "ada"
     assert "your email address is confirmed and you are logged in" in response.content.decode()
@@ -49,7 +52,7 @@ def test_sign_up_mails_a_link_that_confirms_and_logs_in(client: Client) -> None:
 def test_a_used_link_does_not_log_in_again(client: Client) -> None:
     sign_up(client)
     link = emailed_link("Ada@example.org")
-    client.get(link)
+    client.post(link)
     client.post("/accounts/logout")
     response = client.get(link, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/login"
@@ -120,7 +123,7 @@ def test_the_link_can_be_sent_again_a_few_times(client: Client) -> None:
         page = client.post("/accounts/verify/again", {"email": "ada@EXAMPLE.org"})
         assert "we sent it a new link" in page.content.decode()
     assert len(mail.outbox) == 4
-    client.get(emailed_link("Ada@example.org"))
+    client.post(emailed_link("Ada@example.org"))
     assert User.objects.get(username="ada").profile.email_verified  # the newest link works
 
     refused = client.post("/accounts/verify/again", {"email": "ada@example.org"})
@@ -147,3 +150,15 @@ def test_a_mail_server_that_refuses_is_reported(client: Client, settings: Any) -
     sent = client.get(page["Location"]).content.decode()
     assert "we could not send the confirmation link just now" in sent
     assert User.objects.filter(username="ada").exists()
+
+
+def test_following_the_link_alone_neither_confirms_nor_logs_in(client: Client) -> None:
+    """Mail providers open links to scan them: only the page's button (a POST) confirms."""
+    sign_up(client)
+    link = emailed_link("Ada@example.org")
+    for _ in range(2):
+        page = client.get(link)
+        assert page.status_code == 200
+        assert '<form method="post"' in page.content.decode()
+    assert not page.context["user"].is_authenticated
+    assert not User.objects.get(username="ada").profile.email_verified

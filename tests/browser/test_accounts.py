@@ -66,6 +66,7 @@ def test_sign_up_confirm_log_in_upvote_submit_comment_collect(
     expect(page.locator("h1")).to_have_text("Confirm your email address")
 
     page.goto(emailed_link("ada@example.org"))
+    page.get_by_role("button", name="Confirm my email address").click()
     expect(page.get_by_role("status")).to_contain_text("you are logged in")
     account = page.get_by_role("navigation", name="Account")
     expect(account.get_by_role("link", name="ada")).to_be_visible()

@@ -39,7 +39,10 @@ def test_subscribe_confirm_and_receive_a_digest(client: Client, smtp: SmtpServer
     assert len(smtp.mailbox.received) == 1, "a digest went out before confirmation"
 
     link = next(url for url in links(text_part(confirmation)) if "/digest/confirm/" in url)
-    page = client.get(link)
+    scanned = client.get(link)  # a mail provider's link scanner: nothing may change
+    assert "Confirm subscription" in scanned.content.decode()
+    assert not Subscription.objects.get().confirmed_at
+    page = client.post(link)
     assert page.status_code == 200 and "You are subscribed" in page.content.decode()
 
     report = run_round(("daily",), TUESDAY)

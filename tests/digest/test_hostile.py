@@ -111,10 +111,13 @@ def test_a_newer_confirmation_link_voids_the_older_one(client: Client, smtp: Smt
     client.post("/digest/subscribe", {"email": "twice@example.org"})
     assert client.get(f"/digest/confirm/{old}").status_code == 400
     subscription.refresh_from_db()
-    assert (
-        client.get(f"/digest/confirm/{subscriptions.confirm_token(subscription)}").status_code
-        == 200
-    )
+    newest = f"/digest/confirm/{subscriptions.confirm_token(subscription)}"
+    assert client.get(newest).status_code == 200
+    subscription.refresh_from_db()
+    assert not subscription.confirmed_at  # showing the button confirms nothing
+    assert client.post(newest).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.confirmed_at
 
 
 @pytest.mark.parametrize("page", ["unsubscribe", "preview", "manage"])

@@ -24,7 +24,12 @@ from dailypapers.accounts import throttle
 from dailypapers.accounts.forms import EmailForm, LoginForm, ProfileForm, SignUpForm
 from dailypapers.accounts.links import ExpiredLink, InvalidLink
 from dailypapers.accounts.profiles import profile_of, shows_upvotes, upvoted_feed
-from dailypapers.accounts.verification import check_token, mark_verified, send_verification
+from dailypapers.accounts.verification import (
+    check_token,
+    is_verified,
+    mark_verified,
+    send_verification,
+)
 from dailypapers.community.collections import collections_of
 from dailypapers.community.votes import voted_ids
 from dailypapers.papers.models import DailyEntry
@@ -66,14 +71,17 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_sent.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Following the emailed link confirms the address and logs the member in, once."""
+    """The emailed link shows one button (GET changes nothing: mail scanners open links);
+    pressing it confirms the address and logs the member in, once."""
     try:
         user = check_token(token)
     except (ExpiredLink, InvalidLink) as error:
         context = {"expired": isinstance(error, ExpiredLink), "form": EmailForm()}
         return render(request, "accounts/verify_failed.html", context, status=400)
+    if request.method != "POST" and not is_verified(user):
+        return render(request, "accounts/verify.html", {"member": user, "token": token})
     if not mark_verified(user):
         messages.info(request, "Your email address is already confirmed: please log in.")
         return redirect("accounts:login")

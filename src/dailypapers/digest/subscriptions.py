@@ -106,12 +106,19 @@ def subscribe_member(user: User, frequency: str) -> Subscription:
     return subscription
 
 
-def confirm(token: str) -> tuple[Subscription, bool]:
-    """The subscription the link confirms, and False when it was already confirmed."""
+def pending(token: str) -> Subscription:
+    """The subscription a confirmation link is for, changing nothing; InvalidLink or
+    ExpiredLink when the link is altered, superseded by a newer one or too old."""
     data = read_link(token, CONFIRM_SALT, settings.DIGEST_CONFIRM_TIMEOUT)
     subscription = _subscription_for(data)
     if data.get("at") != subscription.requested_at.isoformat():
         raise InvalidLink
+    return subscription
+
+
+def confirm(token: str) -> tuple[Subscription, bool]:
+    """The subscription the link confirms, and False when it was already confirmed."""
+    subscription = pending(token)
     if subscription.is_active:
         return subscription, False
     _activate(subscription, timezone.now())

@@ -86,12 +86,21 @@ def subscribe_member(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:settings")
 
 
-@require_safe
+@csrf_exempt  # the signed link is the proof, as for unsubscribing; the page's button posts it
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button and changes nothing (mail scanners open links); POST confirms."""
     try:
-        subscription, fresh = subscriptions.confirm(token)
+        if request.method == "POST":
+            subscription, fresh = subscriptions.confirm(token)
+        else:
+            subscription, fresh = subscriptions.pending(token), False
     except (ExpiredLink, InvalidLink) as error:
         return _link_failed(request, expired=isinstance(error, ExpiredLink))
+    if request.method != "POST" and not subscription.is_active:
+        return render(
+            request, "digest/confirm.html", {"subscription": subscription, "token": token}
+        )
     context = {"subscription": subscription, "already": not fresh, **_links(subscription)}
     return render(request, "digest/confirmed.html", context)
 
