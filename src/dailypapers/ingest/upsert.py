@@ -146,6 +146,7 @@ def write_batch(batch: PreparedBatch, source: str) -> IngestSummary:
     rows = batch.rows
     summary = IngestSummary(**vars(batch.summary))
     with transaction.atomic():
+        _lock_ingest()
         stored = _stored_papers(list(rows))
         new_rows = [row for key, row in rows.items() if key not in stored]
         ids = _insert_papers(new_rows)
@@ -156,6 +157,21 @@ def write_batch(batch: PreparedBatch, source: str) -> IngestSummary:
     summary.updated = len(changed | (entered - set(ids)))
     summary.skipped += len(rows) - summary.new - summary.updated
     return summary
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock ingest batches take.
+_INGEST_LOCK = 0x6470_696E  # "dpin"
+
+
+def _lock_ingest() -> None:
+    """Serialize batch writes across processes, as SQLite's IMMEDIATE transactions already
+    do: a batch reads which papers exist, then inserts the rest, and two overlapping batches
+    (the hourly hf-daily and a member's submission, two workers) must not both insert one
+    paper. Held until the batch commits. The inserts also say ON CONFLICT DO NOTHING, so a
+    paper written by anything else meanwhile (the admin) cannot fail the batch either."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_INGEST_LOCK])
 
 
 def _stored_papers(arxiv_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -181,7 +197,10 @@ def _insert_papers(new_rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         ]
         values.append([*record, 0, 0, now, now])
     _executemany(
-        Paper, [*columns, "local_upvotes", "local_comments", "created_at", "modified_at"], values
+        Paper,
+        [*columns, "local_upvotes", "local_comments", "created_at", "modified_at"],
+        values,
+        unique=["arxiv_id"],
     )
     ids = {arxiv_id: {"id": pk} for arxiv_id, pk in _paper_ids([r["arxiv_id"] for r in new_rows])}
     _insert_authors([(ids[row["arxiv_id"]]["id"], row["authors"]) for row in new_rows])
@@ -204,7 +223,9 @@ def _insert_authors(papers: list[tuple[int, list[str]]]) -> None:
         for paper_id, names in papers
         for position, name in enumerate(names)
     ]
-    _executemany(PaperAuthor, ["paper_id", "position", "name"], values)
+    _executemany(
+        PaperAuthor, ["paper_id", "position", "name"], values, unique=["paper_id", "position"]
+    )
 
 
 def _update_papers(stored: dict[str, Row], rows: dict[str, Row]) -> set[str]:
@@ -266,7 +287,10 @@ def _enter_feed(
             entry.save(update_fields=["day", "submitted_at", "source", "submitter_name"])
             touched.add(key)
     _executemany(
-        DailyEntry, ["paper_id", "day", "submitted_at", "source", "submitter_name"], new_values
+        DailyEntry,
+        ["paper_id", "day", "submitted_at", "source", "submitter_name"],
+        new_values,
+        unique=["paper_id"],
     )
     return touched
 
@@ -278,14 +302,19 @@ def _should_move(entry: DailyEntry, parsed: FeedPlacement, source: str) -> bool:
     return source in HUMAN_SOURCES and entry.source in AUTOMATED_SOURCES
 
 
-def _executemany(model: Any, columns: list[str], values: list[list[Any]]) -> None:
+def _executemany(
+    model: Any, columns: list[str], values: list[list[Any]], unique: list[str]
+) -> None:
+    """Insert the rows; one that already exists by `unique` is left as it is (both SQLite
+    and PostgreSQL read ON CONFLICT ... DO NOTHING)."""
     if not values:
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     sql = (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in unique)}) DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
