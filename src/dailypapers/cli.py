@@ -16,6 +16,7 @@ OPERATOR_COMMANDS = {
     "eval": "Measure search quality on a BEIR-format dataset.",
     "digest": "Email digests: send one round by hand (digest send [--dry-run]).",
     "worker": "Run the periodic jobs: ingestion schedule, search backlog, digests.",
+    "status": "How the instance is doing: ingestion per source, search backlog, jobs, outbox.",
     "createsuperuser": "Create an administrator account.",
     "check": "Check the configuration for problems.",
 }

@@ -7,8 +7,10 @@ import queue
 import sys
 from collections.abc import Iterator
 
+from django.utils import timezone
 from tqdm import tqdm
 
+from dailypapers.ingest.models import IngestRun
 from dailypapers.ingest.sources.base import Source
 from dailypapers.ingest.upsert import (
     IngestSummary,
@@ -20,7 +22,24 @@ from dailypapers.papers.models import Paper
 
 
 def run_source(source: Source, progress: bool = True, batch_size: int = 2000) -> IngestSummary:
-    """Fetch everything `source` yields and store it; returns the counts."""
+    """Fetch everything `source` yields and store it; returns the counts. Each run is
+    recorded (IngestRun), with its counts or its error, for `dailypapers status`."""
+    run = IngestRun.objects.create(source=source.name, started_at=timezone.now())
+    try:
+        summary = _run(source, progress, batch_size)
+    except BaseException as error:
+        run.error = f"{type(error).__name__}: {error}"[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["error", "finished_at"])
+        raise
+    for name in ("fetched", "new", "updated", "skipped"):
+        setattr(run, name, getattr(summary, name))
+    run.finished_at = timezone.now()
+    run.save()
+    return summary
+
+
+def _run(source: Source, progress: bool, batch_size: int) -> IngestSummary:
     if getattr(source, "parse_in_subprocess", False):
         batches = _prepared_in_subprocess(source, batch_size)
     else:

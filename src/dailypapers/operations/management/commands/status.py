@@ -1,0 +1,82 @@
+"""`dailypapers status`: how this instance is doing, from the database alone: per source the
+last ingest that worked, the search backlog, the worker's jobs and the digest outbox.
+
+Example: dailypapers status
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from dailypapers.ingest.models import IngestRun
+from dailypapers.operations import status
+from dailypapers.search import indexer
+from dailypapers.search.engine import get_engine
+
+
+class Command(BaseCommand):
+    help = "Show ingestion per source, the search backlog, the worker's jobs and the outbox."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        self._section("Ingestion (last run that worked, per source)")
+        for state in status.source_states():
+            line = f"  {state.source:<10} " + _run(state.last_success, now)
+            if state.last_failure is not None:
+                failure = state.last_failure
+                line += f"; FAILED since, {_ago(failure.started_at, now)}: {failure.error}"
+            self.stdout.write(line)
+        self._section("Search")
+        engine = get_engine()
+        search = indexer.status(engine.embedder.model_id, engine.lexical)
+        self.stdout.write(
+            f"  papers {search.papers:,}, indexed {search.documents:,}, keyword index on this "
+            f"host {search.lexical_documents:,}, waiting for a vector {search.lacking_vectors:,}"
+        )
+        self._section("Worker jobs (latest scheduled run)")
+        for job in status.jobs() or []:
+            done = f"finished {_ago(job.finished_at, now)}" if job.finished_at else "not finished"
+            error = f"; last error: {job.last_error}" if job.last_error else ""
+            self.stdout.write(f"  {job.name:<28} due {_ago(job.last_due_at, now)}, {done}{error}")
+        if not status.jobs():
+            self.stdout.write("  none has run yet")
+        self._section("Digest outbox")
+        box = status.outbox()
+        counts = ", ".join(f"{name} {count:,}" for name, count in box.counts.items())
+        oldest = (
+            f"; oldest pending due {_ago(box.oldest_pending, now)}" if box.oldest_pending else ""
+        )
+        self.stdout.write(f"  {counts}{oldest}")
+
+    def _section(self, title: str) -> None:
+        self.stdout.write(title)
+
+
+def _run(run: IngestRun | None, now: datetime) -> str:
+    if run is None:
+        return "never"
+    return (
+        f"{_ago(run.started_at, now)}: fetched {run.fetched:,}, new {run.new:,}, "
+        f"updated {run.updated:,}, skipped {run.skipped:,}"
+    )
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    seconds = int((now - moment).total_seconds())
+    stamp = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    if seconds < 0:
+        return f"{stamp} (in {_span(-seconds)})"
+    return f"{stamp} ({_span(seconds)} ago)"
+
+
+def _span(seconds: int) -> str:
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
