@@ -11,6 +11,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.test.signals import template_rendered
 from pytest_django import Settings
 
 from dailypapers.caching import versions
@@ -127,11 +128,21 @@ def test_staff_edits_in_the_admin_mark_every_page_stale(client: Client, paper: P
     assert versions.current([versions.SITE]) != before
 
 
-def test_a_vote_marks_its_papers_pages_stale(client: Client, paper: Paper, ada: User) -> None:
-    """Pages record the versions read before the view ran: one rendering while the vote
-    lands carries the older version, so it is never served after the vote."""
-    key = versions.paper_key(paper.arxiv_id)
-    read_before = versions.current([versions.SITE, key])
-    set_vote(ada, paper.id, True)
-    assert versions.current([versions.SITE, key]) != read_before
+def test_a_page_rendered_while_a_vote_lands_is_not_served_after_it(
+    client: Client, paper: Paper, ada: User
+) -> None:
+    """The versions are read before the view reads the database, so a page that shows the
+    count from before a vote carries the version from before it, and is never served after."""
+    landed: list[int] = []
+
+    def vote_meanwhile(**kwargs: object) -> None:
+        if not landed:
+            landed.append(set_vote(ada, paper.id, True).upvotes)
+
+    template_rendered.connect(vote_meanwhile, dispatch_uid="vote-meanwhile")
+    try:
+        assert upvotes(client, "/papers/2501.00001") == 3  # rendered before the vote
+    finally:
+        template_rendered.disconnect(dispatch_uid="vote-meanwhile")
+    assert landed == [4]
     assert upvotes(client, "/papers/2501.00001") == 4
