@@ -1,3 +1,6 @@
+"""The page cache as a Django app: staff edits in the admin mark cached pages stale, and
+migrate creates the table CACHE_URL=database needs."""
+
 from typing import Any
 
 from django.apps import AppConfig
