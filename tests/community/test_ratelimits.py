@@ -7,6 +7,7 @@ import re
 import threading
 from datetime import date
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -143,3 +144,19 @@ def test_votes_counted_at_once_are_all_counted(settings: Settings) -> None:
     counts = dict(RateCount.objects.values_list("subject", "actions"))
     assert counts["vote:60:addr:192.0.2.1"] == 80
     assert all(counts[f"vote:60:member:{member.pk}"] == 10 for member in members)
+
+
+def test_rows_of_ended_windows_are_deleted(
+    settings: Settings,
+    paper: Paper,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    monkeypatch.setattr(ratelimits, "CLEANUP_EVERY", 1)  # every count also cleans up
+    RateCount.objects.create(subject="vote:60:member:0", ends_at=1.0, actions=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert vote(member_client("ada")).status_code == 302
+    assert sorted(RateCount.objects.values_list("subject", flat=True)) == [
+        "vote:60:addr:192.0.2.1",
+        f"vote:60:member:{User.objects.get(username='ada').pk}",
+    ]

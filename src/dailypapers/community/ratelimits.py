@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 from dailypapers.accounts import throttle
@@ -101,7 +101,9 @@ def record(request: HttpRequest, action: Action) -> None:
             [*rows, now, now],
         )
     if random.randrange(CLEANUP_EVERY) == 0:
-        RateCount.objects.filter(ends_at__lte=now).delete()
+        # After the commit: inside a vote's transaction, deleting rows that other votes hold
+        # locked could deadlock with them on PostgreSQL.
+        transaction.on_commit(RateCount.objects.filter(ends_at__lte=now).delete)
 
 
 def refusal(action: Action, wait: int) -> str:
