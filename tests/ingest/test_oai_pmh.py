@@ -6,7 +6,7 @@ around real records from the metadata sample; see docs/ingest.md.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -112,6 +112,18 @@ def test_harvest_follows_the_token_and_remembers_the_day(oai: Loopback, data_dir
     ]
     state = HarvestState.objects.get(key="oai-pmh:cs")
     assert (state.last_datestamp, state.resumption_token) == (date(2024, 5, 19), "")
+
+
+@pytest.mark.django_db
+def test_a_first_harvest_starts_a_few_days_back_never_at_the_sets_beginning(
+    oai: Loopback, settings: Settings
+) -> None:
+    """The worker's daily job on a new instance: no saved state, no --from."""
+    settings.OAI_FIRST_HARVEST_DAYS = 3
+    start = (date.today() - timedelta(days=3)).isoformat()
+    oai.route("/oai", oai_error("noRecordsMatch", date.today().isoformat()), query={"from": start})
+    assert harvest(OaiPmhSource("cs", fetcher=fetcher())).startswith("fetched 0,")
+    assert [r.params.get("from") for r in oai.requests] == [start]
 
 
 @pytest.mark.django_db

@@ -31,6 +31,13 @@ INGEST_USER_AGENT = env(
     "dailypapers/0.1 (self-hosted)",
     "User-Agent sent to arXiv and Hugging Face.",
 )
+OAI_FIRST_HARVEST_DAYS = env(
+    "OAI_FIRST_HARVEST_DAYS",
+    "7",
+    "How many days back a first OAI-PMH harvest of a set starts when no --from is given and "
+    "nothing was harvested before; older history only by an explicit --from (docs/ingest.md).",
+    int,
+)
 SNAPSHOT_FEED_DAYS = env(
     "SNAPSHOT_FEED_DAYS",
     "14",

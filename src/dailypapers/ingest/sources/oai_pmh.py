@@ -10,7 +10,7 @@ import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -167,10 +167,12 @@ class OaiPmhSource:
             "metadataPrefix": "arXiv",
             "set": self.set_spec,
         }
-        if day:
-            params["from"] = day.isoformat()
-        else:
-            log.warning("no start day known for %s: harvesting the whole set", self.key)
+        if day is None:
+            # A first harvest never takes the whole set (hours of fetching, then days of
+            # embedding): history comes from an explicit --from or a backfill (docs/ingest.md).
+            day = date.today() - timedelta(days=settings.OAI_FIRST_HARVEST_DAYS)
+            log.info("first harvest of %s: from %s (OAI_FIRST_HARVEST_DAYS)", self.key, day)
+        params["from"] = day.isoformat()
         return params
 
     def _get(self, params: dict[str, str | int], state: HarvestState) -> OaiPage:

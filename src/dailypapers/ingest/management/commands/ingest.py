@@ -60,7 +60,9 @@ class Command(BaseCommand):
             "--from",
             dest="from_day",
             type=_day,
-            help="Start date; default: where the last harvest of this set stopped.",
+            help="Start date; default: where the last harvest of this set stopped, or for a "
+            "first harvest OAI_FIRST_HARVEST_DAYS (7) days ago. --from 1991-01-01 takes the "
+            "whole set.",
         )
         hf = add(
             "hf-daily",
