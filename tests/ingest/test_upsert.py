@@ -9,7 +9,7 @@ import pytest
 
 from dailypapers.ingest.parsed import MalformedEntry, ParsedPaper
 from dailypapers.ingest.upsert import upsert_papers
-from dailypapers.papers.models import DailyEntry, Paper, PaperAuthor
+from dailypapers.papers.models import DailyEntry, DayCount, EntryCategory, Paper, PaperAuthor
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,18 @@ def test_links_found_in_abstract_and_comment() -> None:
 def test_only_arxiv_categories_are_kept(raw: list[str], kept: str) -> None:
     upsert_papers([make_paper(categories=raw)], "file")
     assert Paper.objects.get().categories == kept
+
+
+def test_a_large_batch_is_stored_as_a_small_one_is() -> None:
+    """Past a few hundred rows PostgreSQL writes through COPY: same rows, same triggers."""
+    papers = [make_paper(f"2501.{n:05}", feed_day=date(2025, 1, 3 + n % 2)) for n in range(450)]
+    summary = upsert_papers(papers, "file", batch_size=500)
+    assert summary.line() == "fetched 450, new 450, updated 0, skipped 0"
+    assert PaperAuthor.objects.count() == 900
+    assert DailyEntry.objects.filter(day=date(2025, 1, 4)).count() == 225
+    assert EntryCategory.objects.count() == 900  # kept by the feed triggers
+    assert DayCount.objects.get(day=date(2025, 1, 3)).entries == 225
+    assert upsert_papers(papers, "file", batch_size=500).line() == (
+        "fetched 450, new 0, updated 0, skipped 450"
+    )
+    assert (Paper.objects.count(), PaperAuthor.objects.count()) == (450, 900)
