@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dailypapers.cli import main
-from dailypapers.papers.management.commands.serve import background_argvs, gunicorn_argv
+from dailypapers.operations.management.commands.serve import background_argvs, gunicorn_argv
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

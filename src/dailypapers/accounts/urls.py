@@ -51,5 +51,4 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/settings", views.account_settings, name="settings"),
-    path("users/<str:username>", views.profile, name="profile"),
 ]

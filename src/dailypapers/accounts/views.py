@@ -14,31 +14,26 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.paginator import InvalidPage
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from dailypapers.accounts import throttle
 from dailypapers.accounts.forms import EmailForm, LoginForm, ProfileForm, SignUpForm
 from dailypapers.accounts.links import ExpiredLink, InvalidLink
-from dailypapers.accounts.profiles import profile_of, shows_upvotes, upvoted_feed
+from dailypapers.accounts.profiles import profile_of
 from dailypapers.accounts.verification import (
     check_token,
     is_verified,
     mark_verified,
     send_verification,
 )
-from dailypapers.community.collections import collections_of
-from dailypapers.community.votes import voted_ids
-from dailypapers.papers.models import DailyEntry
 
 # Sign-ups from one address in an hour: a classroom behind one router fits, a script doesn't.
 SIGNUP_LIMIT = throttle.Limit("signup", 10, 3600)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # The newest submissions a profile lists; older ones stay in the feed pages.
-PROFILE_SUBMISSIONS = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,27 +175,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return super().form_valid(form)
 
 
-@require_safe
-def profile(request: HttpRequest, username: str) -> HttpResponse:
-    """A member's page: their upvoted papers, newest vote first, when they share them."""
-    member = get_object_or_404(User, username=username, is_active=True)
-    context: dict[str, Any] = {
-        "member": member,
-        "profile": profile_of(member),
-        "own": request.user.pk == member.pk,
-        "shows_upvotes": shows_upvotes(member, request.user),
-        "submissions": _submissions(member),
-        "collections": collections_of(member, request.user),
-    }
-    if context["shows_upvotes"]:
-        try:
-            feed = upvoted_feed(member, request.GET.get("page", 1))
-        except InvalidPage as error:
-            raise Http404("No such page.") from error
-        context.update(feed=feed, voted=voted_ids(request.user, [p.id for p in feed.papers]))
-    return render(request, "accounts/profile.html", context)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
@@ -221,12 +195,6 @@ def _too_many(
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait)
     return response
-
-
-def _submissions(member: User) -> list[DailyEntry]:
-    """The papers the member submitted to the feed, newest first."""
-    entries = DailyEntry.objects.filter(submitted_by=member).select_related("paper")
-    return list(entries.order_by("-submitted_at", "-id")[:PROFILE_SUBMISSIONS])
 
 
 def _site_url(request: HttpRequest) -> str:

@@ -15,9 +15,13 @@ class CachingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.admin.models import LogEntry
 
+        from dailypapers.papers.signals import papers_hidden
+
         post_migrate.connect(create_cache_table, sender=self)
         # Staff edits in the admin (a title, an author) show on cached pages at once.
         post_save.connect(admin_changed, sender=LogEntry, dispatch_uid="caching-admin")
+        # Hiding a paper takes it off every listing at once.
+        papers_hidden.connect(admin_changed, dispatch_uid="caching-papers-hidden")
 
 
 def create_cache_table(**kwargs: Any) -> None:

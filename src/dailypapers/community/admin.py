@@ -7,7 +7,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from dailypapers.community import moderation
+from dailypapers.community import (
+    member_admin,  # noqa: F401 - registers the member admin
+    moderation,
+)
 from dailypapers.community.models import Comment
 
 

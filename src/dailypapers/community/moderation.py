@@ -11,21 +11,15 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from dailypapers.accounts.models import Profile
 from dailypapers.caching import versions
 from dailypapers.community import comments
 from dailypapers.community.models import Comment, Vote
 from dailypapers.papers.models import Paper
+from dailypapers.papers.moderation import set_papers_hidden
 
-
-def set_papers_hidden(paper_ids: Iterable[int], hidden: bool) -> int:
-    """Hide or show papers; modified_at moves so cached category counts are computed again."""
-    papers = Paper.objects.filter(pk__in=list(paper_ids)).exclude(is_hidden=hidden)
-    changed = papers.update(is_hidden=hidden, modified_at=timezone.now())
-    versions.site_changed()
-    return changed
+__all__ = ["set_comments_hidden", "set_members_hidden", "set_papers_hidden", "recount_upvotes"]
 
 
 def set_comments_hidden(comment_ids: Iterable[int], hidden: bool) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("comments/<int:comment_id>/edit", views.comment_edit, name="comment_edit"),
     path("comments/<int:comment_id>/delete", views.comment_delete, name="comment_delete"),
     path("papers/<arxiv:arxiv_id>/collect", views.collect, name="collect"),
+    path("users/<str:username>", views.profile, name="profile"),
     path("users/<str:username>/collections/<slug:slug>", views.collection, name="collection"),
     path("collections/<int:collection_id>/edit", views.collection_edit, name="collection_edit"),
     path(

@@ -23,11 +23,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dailypapers.accounts.profiles import profile_of, shows_upvotes
 from dailypapers.community import ratelimits
 from dailypapers.community.collections import (
     CollectionRefused,
     add_paper,
     collection_papers,
+    collections_of,
     create_collection,
     delete_collection,
     remove_paper,
@@ -43,10 +45,10 @@ from dailypapers.community.comments import (
 from dailypapers.community.forms import AddToCollectionForm, CollectionForm, CommentForm, SubmitForm
 from dailypapers.community.models import Collection, Comment
 from dailypapers.community.submissions import SubmissionRefused, submit_paper
-from dailypapers.community.votes import set_vote, voted_ids
+from dailypapers.community.votes import set_vote, upvoted_feed, voted_ids
 from dailypapers.numbers import parse_int
 from dailypapers.papers import feeds
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import DailyEntry, Paper
 
 VOTE_FIELDS = ("id", "arxiv_id", "source_upvotes", "local_upvotes")
 PAPER_FIELDS = ("id", "arxiv_id", "title")
@@ -238,7 +240,7 @@ def collection_delete(request: HttpRequest, collection_id: int) -> HttpResponse:
     if request.method == "POST":
         delete_collection(request.user, owned.pk)  # type: ignore[arg-type]
         messages.success(request, f"Your collection “{owned.name}” is deleted.")
-        return redirect("accounts:profile", request.user.get_username())
+        return redirect("community:profile", request.user.get_username())
     return render(request, "community/collection_delete.html", {"collection": owned})
 
 
@@ -306,3 +308,35 @@ def _login_first(request: HttpRequest, back: str) -> HttpResponse:
     response = HttpResponse()
     response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
     return response
+
+
+# A member's page shows at most this many submissions.
+PROFILE_SUBMISSIONS = 50
+
+
+@require_safe
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    """A member's page (the community's: accounts knows nothing of votes or collections):
+    their upvoted papers, newest vote first, when they share them, submissions, collections."""
+    member = get_object_or_404(User, username=username, is_active=True)
+    context: dict[str, Any] = {
+        "member": member,
+        "profile": profile_of(member),
+        "own": request.user.pk == member.pk,
+        "shows_upvotes": shows_upvotes(member, request.user),
+        "submissions": _submissions(member),
+        "collections": collections_of(member, request.user),
+    }
+    if context["shows_upvotes"]:
+        try:
+            feed = upvoted_feed(member, request.GET.get("page", 1))
+        except InvalidPage as error:
+            raise Http404("No such page.") from error
+        context["feed"] = feed
+    return render(request, "community/profile.html", context)
+
+
+def _submissions(member: User) -> list[DailyEntry]:
+    """The papers the member submitted to the feed, newest first."""
+    entries = DailyEntry.objects.filter(submitted_by=member).select_related("paper")
+    return list(entries.order_by("-submitted_at", "-id")[:PROFILE_SUBMISSIONS])

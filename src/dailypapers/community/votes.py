@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from dailypapers.caching import versions
 from dailypapers.community.models import Vote
+from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper
 
 VOTES = Vote._meta.db_table
@@ -105,3 +106,10 @@ def _delete_vote(cursor: CursorWrapper, user: User, paper_id: int) -> bool:
 
 def _now() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def upvoted_feed(member: User, number: Any) -> feeds.FeedPage:
+    """A page of the papers `member` upvoted, the newest vote first; InvalidPage if none."""
+    # Papers staff hid are left out of the count too, so no page comes out short or empty.
+    votes = Vote.objects.filter(user=member, paper__is_hidden=False).order_by("-created_at", "-id")
+    return feeds.paginate(votes.values_list("paper_id", flat=True), number)

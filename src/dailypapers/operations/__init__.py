@@ -1,1 +1,2 @@
-"""Running the site: health checks for load balancers and how failures are reported."""
+"""Running the site: `serve` and the `worker` it starts, `status`, and the health check a load
+balancer polls; the app that composes the features into processes."""

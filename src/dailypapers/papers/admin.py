@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from dailypapers.community import moderation
+from dailypapers.papers import moderation
 from dailypapers.papers.models import Paper
 
 

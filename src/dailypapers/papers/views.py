@@ -9,23 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from dailypapers.community.comments import threads
-from dailypapers.community.forms import AddToCollectionForm, CommentForm
-from dailypapers.community.models import Collection
-from dailypapers.community.votes import voted_ids
 from dailypapers.papers import feeds
 from dailypapers.papers.bibtex import bibtex_entry
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.periods import KINDS, Kind, Period, day_period, parse_period
 from dailypapers.papers.periods import period_containing as containing
-from dailypapers.search.similar import similar_papers
 
 # arXiv categories are tokens like cs.CL or hep-th; anything else is ignored, not searched for.
 _CATEGORY = re.compile(r"[\w.\-]{1,64}")
@@ -63,7 +57,6 @@ def _feed(request: HttpRequest, period: Period, nav: str) -> HttpResponse:
         "neighbours": feeds.neighbours(period, category),
         # Links to the same moment seen by day, week and month.
         "views": [period if kind == period.kind else containing(kind, anchor) for kind in KINDS],
-        "voted": _voted(request, feed.papers),
     }
     return render(request, "papers/feed.html", context)
 
@@ -79,7 +72,6 @@ def trending(request: HttpRequest) -> HttpResponse:
             category=category,
             categories=_offered(feeds.categories_between(window.start, window.end), category),
             feed=feed,
-            voted=_voted(request, feed.papers),
         )
     return render(request, "papers/trending.html", context)
 
@@ -90,19 +82,12 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         # One page per paper whatever version a link names; the page says the latest.
         return redirect("papers:paper", _VERSION.sub("", arxiv_id), permanent=True)
     found = _paper_or_404(arxiv_id)
+    # Votes, comments, collections and similar papers come from their apps' template tags.
     context = {
         "paper": found,
         "entry": _entry(found),
         "canonical": request.build_absolute_uri(found.get_absolute_url()),
-        "similar": similar_papers(found),
-        "voted": _voted(request, [found]),
-        "threads": threads(found.id),
-        "comment_max_length": settings.COMMENT_MAX_LENGTH,
     }
-    if request.user.is_authenticated:
-        mine = Collection.objects.filter(owner_id=request.user.pk).values_list("id", "name")
-        context["comment_form"] = CommentForm()
-        context["collect_form"] = AddToCollectionForm(choices=list(mine))
     return render(request, "papers/paper.html", context)
 
 
@@ -123,7 +108,7 @@ def author(request: HttpRequest, name: str) -> HttpResponse:
     feed = _page(feeds.author_feed, name, request.GET.get("page", 1))
     if not feed.page.paginator.count:
         raise Http404("No papers by that author.")
-    context = {"name": name, "feed": feed, "voted": _voted(request, feed.papers)}
+    context = {"name": name, "feed": feed}
     return render(request, "papers/author.html", context)
 
 
@@ -134,11 +119,6 @@ def _page(query: Any, *args: Any) -> feeds.FeedPage:
     except InvalidPage as error:
         raise Http404("No such page.") from error
     return page
-
-
-def _voted(request: HttpRequest, papers: list[Paper]) -> set[int]:
-    """Which listed papers the member upvoted, so each button shows its state: one query."""
-    return voted_ids(request.user, [paper.id for paper in papers])
 
 
 def _category(request: HttpRequest) -> str:

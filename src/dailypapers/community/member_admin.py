@@ -1,5 +1,7 @@
 """Members in the admin: an operator confirms an address by hand, and staff hide a member (or
-show them again) from the user or profile list; see docs/operations.md, "Moderation"."""
+show them again) from the user or profile list; see docs/operations.md, "Moderation".
+Registered from community/admin.py: hiding a member is the community's moderation, and
+accounts/ imports nothing of the community."""
 
 from __future__ import annotations
 
