@@ -174,23 +174,30 @@ def test_project_json_lines_are_not_taken_for_a_snapshot() -> None:
     assert detect_format(json.dumps(line).encode()) == "jsonl"
 
 
-def test_a_broken_line_skips_only_itself(
-    tmp_path: Path, data_dir: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_broken_line_skips_only_itself(tmp_path: Path, data_dir: Path) -> None:
     good = lines(data_dir)[:5]
     path = tmp_path / "snapshot.json"
-    bad = [good[0], good[1][:200], good[2], '{"id": "0704.0999", "versions": "v1"}', *good[3:]]
-    path.write_text("\n".join(bad) + "\n")
+    no_title = json.dumps({**json.loads(good[3]), "title": "  \n  "})
+    bad = [
+        good[0],
+        good[1][:200],
+        good[2],
+        '{"id": "0704.0999", "title": "T", "versions": "v1"}',
+        no_title,
+    ]
+    path.write_text("\n".join([*bad, good[4]]) + "\n")
     read = list(ArxivSnapshotSource(path).fetch())
     assert [p.arxiv_id for p in read if isinstance(p, ParsedPaper)] == [
         "0704.0001",
         "0704.0003",
-        "0704.0004",
         "0704.0005",
     ]
     problems = [str(item) for item in read if isinstance(item, MalformedEntry)]
     assert problems[0].startswith("snapshot.json line 2: ")
-    assert problems[1] == "snapshot.json line 4: versions is not a list"
+    assert problems[1:] == [
+        "snapshot.json line 4: versions is not a list",
+        "snapshot.json line 5: 0704.0004 has no title",
+    ]
 
 
 def recent_line(data_dir: Path, arxiv_id: str, days_ago: int) -> dict[str, Any]:

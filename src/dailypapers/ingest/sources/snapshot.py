@@ -36,6 +36,9 @@ def parse_snapshot_record(record: Any, feed_since: date | None) -> ParsedPaper:
     if not isinstance(record, dict):
         raise MalformedEntry("line is not a JSON object")
     arxiv_id, _ = split_arxiv_id(str(record.get("id") or ""))
+    title = str(record.get("title") or "")
+    if not title.strip():  # checked here too, so the log names the line
+        raise MalformedEntry(f"{arxiv_id} has no title")
     number, published, updated = _versions(record.get("versions"))
     updated = updated or _day_start(record.get("update_date"))
     announced = announcement_day(published.date()) if published else None
@@ -43,7 +46,7 @@ def parse_snapshot_record(record: Any, feed_since: date | None) -> ParsedPaper:
     return ParsedPaper(
         arxiv_id=arxiv_id,
         version=number,
-        title=str(record.get("title") or ""),
+        title=title,
         abstract=str(record.get("abstract") or ""),
         authors=_authors(record.get("authors_parsed"), record.get("authors")),
         categories=str(record.get("categories") or "").split(),
