@@ -100,11 +100,11 @@ class RateCount(models.Model):
     rate limits of community/ratelimits.py); a row whose window has ended counts as none."""
 
     subject = models.CharField(max_length=400, unique=True)  # "vote:60:member:12"
-    ends_at = models.FloatField()  # seconds since the epoch: plain arithmetic in SQL
+    # Seconds since the epoch: plain arithmetic in SQL. Not indexed: every count names it in
+    # its UPDATE, and SQLite rewrites an index entry for each column an UPDATE names; the
+    # occasional cleanup reads the few rows (one per active member and address) anyway.
+    ends_at = models.FloatField()
     actions = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["ends_at"], name="ratecount_ends_at")]
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.actions} until {self.ends_at}"
