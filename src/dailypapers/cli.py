@@ -17,6 +17,7 @@ OPERATOR_COMMANDS = {
     "digest": "Email digests: send one round by hand (digest send [--dry-run]).",
     "worker": "Run the periodic jobs: ingestion schedule, search backlog, digests.",
     "status": "How the instance is doing: ingestion per source, search backlog, jobs, outbox.",
+    "database": "Back up, restore, or copy every row to another database (SQLite to PostgreSQL).",
     "createsuperuser": "Create an administrator account.",
     "check": "Check the configuration for problems.",
 }
