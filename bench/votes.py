@@ -14,6 +14,7 @@ import http.client
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -97,6 +98,7 @@ def run(database: str, args: argparse.Namespace) -> tuple[float, float, float, i
     finally:
         if server:
             server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)  # the database, the cache, static files
     timings.sort()
     return (
         len(timings) / seconds,
