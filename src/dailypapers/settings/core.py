@@ -104,9 +104,13 @@ DATABASE_URL = env(
     f"sqlite:///{DATA_DIR / 'dailypapers.sqlite3'}",
     "Database to use: sqlite:///path or postgresql://user:pass@host:port/name.",
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections stay open between requests (each gunicorn thread keeps its own): opening one
+# per request, with SQLite's five pragmas, cost a third of a vote (docs/benchmarks.md,
+# "Upvotes through the full HTTP stack"); a dead one is replaced before use.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
