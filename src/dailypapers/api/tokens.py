@@ -37,6 +37,8 @@ def create_token(user: User, name: str) -> NewToken:
     name = " ".join((name or "").split())[:80]
     if not name:
         raise TokenRefused("Give the token a name, e.g. the script that will use it.")
+    if not name.isprintable():  # NUL and other control characters (PostgreSQL refuses NUL)
+        raise TokenRefused("A token's name cannot hold control characters.")
     limit = settings.API_TOKENS_PER_MEMBER
     if active_tokens(user).count() >= limit:
         raise TokenRefused(

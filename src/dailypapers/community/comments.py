@@ -98,6 +98,8 @@ def _checked(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise CommentRefused("A comment needs some text.")
+    if "\x00" in body:  # the API takes bodies without a form; PostgreSQL refuses NUL
+        raise CommentRefused("A comment cannot hold a NUL character.")
     limit = settings.COMMENT_MAX_LENGTH
     if len(body) > limit:
         raise CommentRefused(
