@@ -71,14 +71,17 @@ class TantivyLexicalIndex:
         self._lock = threading.Lock()
         self._loaded = 0.0
 
-    def search(self, query: SearchQuery, limit: int) -> list[LexicalHit]:
-        """The best `limit` papers for the query's words within its filters."""
+    def search(
+        self, query: SearchQuery, limit: int, fields: list[str] | None = None
+    ) -> list[LexicalHit]:
+        """The best `limit` papers for the query's words within its filters, matched in
+        `fields` (default: every text field, boosted)."""
         words = [word for word in query.words if word not in STOP_WORDS] or query.words
         clauses = self._filters(query)
         if words:
             try:
                 text = self.index.parse_query(
-                    " ".join(words), list(FIELD_BOOSTS), field_boosts=FIELD_BOOSTS
+                    " ".join(words), fields or list(FIELD_BOOSTS), field_boosts=FIELD_BOOSTS
                 )
             except ValueError as error:  # a word the tokenizer splits into a phrase, say
                 log.warning("lexical query %r not searchable: %s", words, error)

@@ -32,8 +32,9 @@ def _nearest(engine: SearchEngine, paper: Paper, limit: int) -> list[int]:
 
 
 def _title_matches(engine: SearchEngine, paper: Paper, limit: int) -> list[int]:
-    # The title as plain words: a title containing "author:" is no filter here.
-    hits = engine.lexical.search(SearchQuery(text=paper.title), limit + 1)
+    # The title as plain words: a title containing "author:" is no filter here. Titles only:
+    # matching a title's words in every abstract took 78 ms a page at 3M papers.
+    hits = engine.lexical.search(SearchQuery(text=paper.title), limit + 1, fields=["title"])
     return [hit.paper_id for hit in hits if hit.paper_id != paper.id][:limit]
 
 
