@@ -120,10 +120,6 @@ class _Candidate(NamedTuple):
     published: datetime | None = None
 
 
-# What a result row shows (the feed card's columns); the rest stays in the database.
-PAGE_FIELDS = tuple(name for name in CARD_FIELDS if "__" not in name)
-
-
 def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
     """Keep the candidates passing the filters, cut the page, then load the page's papers.
     Hidden papers stay in the indexes; the queries here leave them out."""
@@ -134,7 +130,9 @@ def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page
     results.total = len(kept)
     start = (results.page - 1) * per_page
     page = kept[start : start + per_page]
-    papers = Paper.objects.only(*PAGE_FIELDS).in_bulk(page)
+    # What a result row shows (the feed card's columns, the feed day among them: a paper
+    # with no publication date shows its day, which read one entry per result before).
+    papers = Paper.objects.select_related("daily_entry").only(*CARD_FIELDS).in_bulk(page)
     results.hits = [SearchHit(papers[pk], scores[pk]) for pk in page if pk in papers]
 
 
