@@ -4,8 +4,8 @@ of joining and sorting papers (docs/ranking.md, "Performance")."""
 
 from django.db import migrations, models
 
-SQLITE_PUBLISHED = "COALESCE(CAST(strftime('%s', {}) AS INTEGER), 0)"
-POSTGRES_PUBLISHED = "COALESCE(EXTRACT(EPOCH FROM {})::bigint, 0)"
+from dailypapers.papers.triggers import POSTGRES_PUBLISHED, SQLITE_PUBLISHED, per_vendor
+
 
 SQLITE = [
     # An entry takes its paper's keys when it is written, whatever wrote it (the ORM, raw
@@ -118,14 +118,6 @@ POSTGRES_REVERSE = [
 ]
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for sql in statements[schema_editor.connection.vendor]:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("papers", "0003_paper_is_hidden"),
@@ -147,9 +139,9 @@ class Migration(migrations.Migration):
             name="hidden",
             field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
-        migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        per_vendor(
+            {"sqlite": SQLITE, "postgresql": POSTGRES},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE},
         ),
         migrations.AddIndex(
             model_name="dailyentry",

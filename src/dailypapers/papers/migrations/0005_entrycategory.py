@@ -5,8 +5,8 @@ entry's paper (docs/ranking.md, "Performance"). Also the index for the newest-fi
 import django.db.models.deletion
 from django.db import migrations, models
 
-SQLITE_PUBLISHED = "COALESCE(CAST(strftime('%s', {}) AS INTEGER), 0)"
-POSTGRES_PUBLISHED = "COALESCE(EXTRACT(EPOCH FROM {})::bigint, 0)"
+from dailypapers.papers.triggers import POSTGRES_PUBLISHED, SQLITE_PUBLISHED, per_vendor
+
 # "cs.CL cs.AI" as a JSON array for json_each (SQLite allows no CTE in a trigger); quotes and
 # backslashes escaped so an odd value an admin typed cannot break the statement.
 SQLITE_TOKENS = (
@@ -166,14 +166,6 @@ POSTGRES_REVERSE = [
 ]
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for sql in statements[schema_editor.connection.vendor]:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("papers", "0004_dailyentry_sort_keys"),
@@ -218,9 +210,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        per_vendor(
+            {"sqlite": SQLITE, "postgresql": POSTGRES},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE},
         ),
         migrations.AddIndex(
             model_name="dailyentry",

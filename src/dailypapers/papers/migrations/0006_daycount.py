@@ -4,6 +4,8 @@ read off a few small rows instead of counting entries (docs/ranking.md, "Perform
 
 from django.db import migrations, models
 
+from dailypapers.papers.triggers import per_vendor
+
 SQLITE = [
     """
     CREATE TRIGGER papers_daycount_insert AFTER INSERT ON papers_dailyentry
@@ -72,14 +74,6 @@ FILL = """
 """
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for sql in statements[schema_editor.connection.vendor]:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("papers", "0005_entrycategory"),
@@ -93,8 +87,8 @@ class Migration(migrations.Migration):
                 ("entries", models.IntegerField(default=0)),
             ],
         ),
-        migrations.RunPython(
-            _run({"sqlite": [*SQLITE, FILL], "postgresql": [*POSTGRES, FILL]}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        per_vendor(
+            {"sqlite": [*SQLITE, FILL], "postgresql": [*POSTGRES, FILL]},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE},
         ),
     ]

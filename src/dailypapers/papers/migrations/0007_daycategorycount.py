@@ -4,6 +4,8 @@ instead of grouping its papers (docs/ranking.md, "Performance")."""
 
 from django.db import migrations, models
 
+from dailypapers.papers.triggers import per_vendor
+
 SQLITE = [
     """
     CREATE TRIGGER papers_daycategorycount_insert AFTER INSERT ON papers_entrycategory
@@ -78,14 +80,6 @@ FILL = """
 """
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for sql in statements[schema_editor.connection.vendor]:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("papers", "0006_daycount"),
@@ -113,8 +107,8 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(
-            _run({"sqlite": [*SQLITE, FILL], "postgresql": [*POSTGRES, FILL]}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
+        per_vendor(
+            {"sqlite": [*SQLITE, FILL], "postgresql": [*POSTGRES, FILL]},
+            {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE},
         ),
     ]
