@@ -121,9 +121,9 @@ def test_listings_on_the_stored_keys_match_the_papers_own_order() -> None:
         if category:
             expected = expected.filter(feeds.category_filter(category))
         wanted = list(expected.order_by(*feeds.FEED_ORDER).values_list("id", flat=True))
-        listed = feeds.period_entries(week, category).order_by(*feeds.ENTRY_FEED_ORDER)
+        listed = feeds.listed_rows(week, category).order_by(*feeds.ENTRY_FEED_ORDER)
         assert list(listed.values_list("paper_id", flat=True)) == wanted
-        assert feeds.period_entries(week, category).count() == len(wanted)
+        assert feeds.listed_rows(week, category).count() == len(wanted)
 
 
 def counted_days() -> dict[date, int]:

@@ -178,17 +178,13 @@ def listed_rows(period: Period | None, category: str = "", submitter: str = "") 
     return rows.filter(day__range=(period.start, period.end)) if period else rows
 
 
-def period_entries(period: Period, category: str = "") -> QuerySet[Any]:
-    return listed_rows(period, category)
-
-
 def period_feed(period: Period, category: str, number: Any) -> FeedPage:
     """A page of the period's papers by upvotes then recency; InvalidPage for a bad number.
 
     The page reads the entries' feed-order index (a category's own rows when one is chosen);
     the count is the day counts' sum (or the category's rows counted).
     """
-    entries = period_entries(period, category)
+    entries = listed_rows(period, category)
     ids = entries.order_by(*ENTRY_FEED_ORDER).values_list("paper_id", flat=True)
     return paginate(ids, number, count=entries.count() if category else period_count(period))
 
