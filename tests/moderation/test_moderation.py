@@ -15,6 +15,7 @@ from pytest_django import Settings
 from dailypapers.community import comments, moderation, votes
 from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper
+from dailypapers.papers.moderation import set_papers_hidden
 from dailypapers.search.embeddings import NullEmbedder
 from dailypapers.search.engine import SearchEngine, reset_engine
 from dailypapers.search.hybrid import search_papers
@@ -80,14 +81,14 @@ def test_hidden_paper_leaves_trending(staff: Client, settings: Settings) -> None
     shown, hidden = two_papers()
     window = feeds.TrendingWindow(DAY, DAY, datetime(2025, 1, 4, tzinfo=UTC))
     assert set(feeds.trending_ids(window)) == {shown.pk, hidden.pk}
-    moderation.set_papers_hidden([hidden.pk], True)
+    set_papers_hidden([hidden.pk], True)
     assert feeds.trending_ids(window) == [shown.pk]
 
 
 def test_a_day_of_hidden_papers_only_is_skipped() -> None:
     add_paper(date(2025, 1, 2), title="Older")
     newest = add_paper(DAY, title="Newest")
-    moderation.set_papers_hidden([newest.pk], True)
+    set_papers_hidden([newest.pk], True)
     assert feeds.latest_day() == date(2025, 1, 2)
 
 
@@ -105,9 +106,9 @@ def test_hidden_paper_page_is_not_found_and_comes_back(staff: Client) -> None:
 def test_category_counts_follow_hiding_despite_the_cache() -> None:
     _, hidden = two_papers()
     assert {c.name for c in feeds.categories_between(DAY, DAY)} == {"cs.CL", "hep-th"}
-    moderation.set_papers_hidden([hidden.pk], True)
+    set_papers_hidden([hidden.pk], True)
     assert {c.name for c in feeds.categories_between(DAY, DAY)} == {"cs.CL"}
-    moderation.set_papers_hidden([hidden.pk], False)
+    set_papers_hidden([hidden.pk], False)
     assert {c.name for c in feeds.categories_between(DAY, DAY)} == {"cs.CL", "hep-th"}
 
 
@@ -115,7 +116,7 @@ def test_hidden_paper_leaves_search(engine: SearchEngine, client: Client) -> Non
     shown, hidden = two_papers()
     index(engine)
     assert len(search_papers("graph paper").hits) == 2
-    moderation.set_papers_hidden([hidden.pk], True)
+    set_papers_hidden([hidden.pk], True)
 
     results = search_papers("graph paper")
     assert [hit.paper.pk for hit in results.hits] == [shown.pk]
@@ -129,7 +130,7 @@ def test_hidden_paper_leaves_similar_papers(engine: SearchEngine) -> None:
     shown, hidden = two_papers()
     index(engine)
     assert [paper.pk for paper in similar_papers(shown, engine=engine)] == [hidden.pk]
-    moderation.set_papers_hidden([hidden.pk], True)
+    set_papers_hidden([hidden.pk], True)
     assert similar_papers(shown, engine=engine) == []
 
 
@@ -138,7 +139,7 @@ def test_hidden_paper_leaves_a_members_upvotes(client: Client) -> None:
     member = make_member("ada")
     votes.set_vote(member, shown.pk, True)
     votes.set_vote(member, hidden.pk, True)
-    moderation.set_papers_hidden([hidden.pk], True)
+    set_papers_hidden([hidden.pk], True)
     assert listed_titles(client.get("/users/ada")) == ["Shown graph paper"]
 
 
@@ -203,7 +204,7 @@ def test_staff_can_hide_an_account_an_operator_made() -> None:
 def test_hiding_is_recorded_as_a_change() -> None:
     paper = add_paper(DAY)
     before = timezone.now() - timedelta(seconds=1)
-    assert moderation.set_papers_hidden([paper.pk], True) == 1
-    assert moderation.set_papers_hidden([paper.pk], True) == 0  # already hidden
+    assert set_papers_hidden([paper.pk], True) == 1
+    assert set_papers_hidden([paper.pk], True) == 0  # already hidden
     paper.refresh_from_db()
     assert paper.is_hidden and paper.modified_at > before

@@ -17,9 +17,6 @@ from dailypapers.caching import versions
 from dailypapers.community import comments
 from dailypapers.community.models import Comment, Vote
 from dailypapers.papers.models import Paper
-from dailypapers.papers.moderation import set_papers_hidden
-
-__all__ = ["set_comments_hidden", "set_members_hidden", "set_papers_hidden", "recount_upvotes"]
 
 
 def set_comments_hidden(comment_ids: Iterable[int], hidden: bool) -> None:
