@@ -1,14 +1,22 @@
-"""Polite HTTP for sources: one request per interval per host, retries with backoff on 429/5xx."""
+"""Polite HTTP for sources: one request per interval per host, retries with backoff on 429/5xx.
+
+Every request to arXiv (API, RSS, OAI-PMH, PDFs) also takes its turn on one budget shared by
+every fetcher and process of the installation: a locked file holding the next allowed time
+(docs/ingest.md, "Politeness").
+"""
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 
@@ -16,10 +24,67 @@ from dailypapers.numbers import parse_int
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_QUEUE_SECONDS = 3600.0
 
 
 class FetchError(RuntimeError):
     """A source could not be fetched; the message says which URL and why."""
+
+
+@dataclass
+class SharedBudget:
+    """One request per `interval` seconds across every process that uses the same file.
+
+    A caller reserves the next free slot under an exclusive lock and sleeps outside it, so
+    other processes can queue their own slots meanwhile. The file holds the next allowed
+    time (seconds since the epoch, wall clock: shared between processes, unlike monotonic).
+    """
+
+    path: Path
+    interval: float
+
+    def reserve(self) -> float:
+        """Take the next slot; return how many seconds to wait before using it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            now = time.time()
+            stored = _parse_time(os.pread(fd, 64, 0))
+            # A next time further out than any real queue (the clock was set back) starts afresh.
+            slot = stored if now < stored <= now + MAX_QUEUE_SECONDS else now
+            data = f"{slot + self.interval:.6f}\n".encode()
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, data, 0)
+            return slot - now
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
+def _parse_time(raw: bytes) -> float:
+    try:
+        return float(raw.decode().strip() or 0)
+    except (UnicodeDecodeError, ValueError):
+        return 0.0
+
+
+def arxiv_budget(interval: float) -> SharedBudget:
+    """The installation's arXiv budget (ARXIV_BUDGET_FILE)."""
+    return SharedBudget(Path(settings.ARXIV_BUDGET_FILE), interval)
+
+
+def is_arxiv(url: str) -> bool:
+    """Whether `url` is one of arXiv's (by host, or under a configured arXiv source URL, which
+    tests point at loopback)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "arxiv.org" or host.endswith(".arxiv.org"):
+        return True
+    bases = [getattr(settings, name, "") for name in ARXIV_URL_SETTINGS]
+    return any(base and url.startswith(base) for base in bases)
+
+
+# Settings naming an arXiv endpoint; their requests share the arXiv budget.
+ARXIV_URL_SETTINGS = ("ARXIV_API_URL", "ARXIV_RSS_URL", "ARXIV_OAI_URL", "ARXIV_PDF_URL")
 
 
 @dataclass
@@ -63,6 +128,8 @@ class PoliteFetcher:
         host = urllib.parse.urlsplit(url).netloc
         with self._lock:
             wait = self._last.get(host, -1e9) + self.interval - time.monotonic()
+            if self.interval > 0 and is_arxiv(url):
+                wait = arxiv_budget(self.interval).reserve()  # counts this process's turns too
             if wait > 0:
                 self.sleep(wait)  # type: ignore[operator]
             self._last[host] = time.monotonic()

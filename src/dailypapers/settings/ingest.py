@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dailypapers.config import env
+from dailypapers.settings.core import DATA_DIR
 
 ARXIV_API_URL = env(
     "ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv export API endpoint (Atom)."
@@ -21,6 +22,12 @@ INGEST_REQUEST_INTERVAL = env(
     "3.0",
     "Minimum seconds between two requests to the same host (arXiv asks for 3).",
     float,
+)
+ARXIV_BUDGET_FILE = env(
+    "ARXIV_BUDGET_FILE",
+    str(DATA_DIR / "arxiv-budget"),
+    "File every process locks to space its arXiv requests (API, RSS, OAI-PMH, PDFs) by "
+    "INGEST_REQUEST_INTERVAL: one shared budget per file (docs/ingest.md, Politeness).",
 )
 INGEST_MAX_RETRIES = env(
     "INGEST_MAX_RETRIES", "5", "Retries on 429/5xx before a fetch gives up.", int
