@@ -22,44 +22,39 @@ class PostgresServer:
     directory: Path
     port: int
     user: str | None
+    kept: bool = False
 
     @property
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
-        _run(["pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "stop"], self.user)
-        shutil.rmtree(self.directory, ignore_errors=True)
+        """A throwaway cluster stops at once and is deleted; a kept one shuts down cleanly."""
+        mode = "fast" if self.kept else "immediate"
+        _run(["pg_ctl", "-D", str(self.directory / "data"), "-m", mode, "-w", "stop"], self.user)
+        if not self.kept:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_postgres() -> PostgresServer:
+def start_postgres(
+    keep_in: Path | None = None, settings: dict[str, str] | None = None
+) -> PostgresServer:
+    """Start a cluster in a new temporary directory, or in keep_in (created on first use and
+    reused by later calls: benchmarks keep their loaded data). settings are `-c` options."""
     user = _server_user()
-    directory = Path(tempfile.mkdtemp(prefix="dailypapers-pg-"))
-    directory.chmod(0o777)
+    directory = keep_in or Path(tempfile.mkdtemp(prefix="dailypapers-pg-"))
     data = directory / "data"
-    _run(
-        [
-            "initdb",
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "utf8",
-            "--no-sync",
-            "--no-instructions",
-        ],
-        user,
-    )
+    if not data.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o777)
+        initdb = ["initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "utf8"]
+        _run([*initdb, "--no-sync", "--no-instructions"], user)
     port = _free_port()
     options = f"-h 127.0.0.1 -p {port} -k {directory} -F -c max_connections=200"
-    _run(
-        ["pg_ctl", "-D", str(data), "-w", "-l", str(directory / "log"), "-o", options, "start"],
-        user,
-    )
-    return PostgresServer(directory, port, user)
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
+    log = str(directory / "log")
+    _run(["pg_ctl", "-D", str(data), "-w", "-l", log, "-o", options, "start"], user)
+    return PostgresServer(directory, port, user, kept=keep_in is not None)
 
 
 def _bin(name: str) -> str:
