@@ -26,9 +26,11 @@ def site_changed() -> None:
     _bump_now_and_on_commit([SITE])
 
 
-def paper_changed(paper_id: int) -> None:
-    """A vote or a comment: the paper's own pages are stale; listings age out by themselves."""
-    arxiv_id = Paper.objects.filter(pk=paper_id).values_list("arxiv_id", flat=True).first()
+def paper_changed(paper_id: int, arxiv_id: str | None = None) -> None:
+    """A vote or a comment: the paper's own pages are stale; listings age out by themselves.
+    Pass the arXiv id when it is at hand: the vote path saves a query."""
+    if arxiv_id is None:
+        arxiv_id = Paper.objects.filter(pk=paper_id).values_list("arxiv_id", flat=True).first()
     if arxiv_id is not None:
         _bump_now_and_on_commit([paper_key(arxiv_id)])
 
@@ -49,7 +51,8 @@ def _bump_now_and_on_commit(keys: list[str]) -> None:
     # Now, so this request's own next read is fresh; after the commit again, so a page
     # rendered from the data before the commit, during the transaction, is not kept either.
     _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    if transaction.get_connection().in_atomic_block:  # outside one, it would run at once
+        transaction.on_commit(lambda: _bump(keys))
 
 
 def _bump(keys: list[str]) -> None:

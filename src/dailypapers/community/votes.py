@@ -52,13 +52,14 @@ def set_vote(
             # Dated on the paper: the API's Last-Modified reads modified_at (docs/api.md).
             cursor.execute(
                 f"UPDATE {PAPERS} SET local_upvotes = local_upvotes + %s, modified_at = %s "
-                "WHERE id = %s RETURNING source_upvotes + local_upvotes",
+                "WHERE id = %s RETURNING source_upvotes + local_upvotes, arxiv_id",
                 [1 if up else -1, _now(), paper_id],
             )
         else:  # unchanged: only read the count (an upvote also needs the paper shown)
             hidden = " AND NOT is_hidden" if up else ""
             cursor.execute(
-                f"SELECT source_upvotes + local_upvotes FROM {PAPERS} WHERE id = %s{hidden}",
+                f"SELECT source_upvotes + local_upvotes, arxiv_id FROM {PAPERS} "
+                f"WHERE id = %s{hidden}",
                 [paper_id],
             )
         row = cursor.fetchone()
@@ -67,7 +68,7 @@ def set_vote(
     if row is None:
         raise Paper.DoesNotExist(f"no paper {paper_id}")
     if changed:  # a vote that changed nothing leaves every page as it was
-        versions.paper_changed(paper_id)  # its pages; listings age out
+        versions.paper_changed(paper_id, row[1])  # its pages; listings age out
     return VoteState(paper_id, up, row[0])
 
 
