@@ -64,13 +64,17 @@ def prewarm_vectors(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
-        warmed = connection.execute(
-            "SELECT r::regclass::text, pg_prewarm(r) FROM (SELECT DISTINCT unnest(ARRAY["
-            " i.indexrelid, i.indrelid, t.reltoastrelid]) AS r FROM pg_index i"
+        relations = connection.execute(
+            "SELECT t.reltoastrelid, i.indrelid, i.indexrelid FROM pg_index i"
             " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
-            " JOIN pg_class t ON t.oid = i.indrelid WHERE a.amname IN ('hnsw', 'ivfflat'))"
-            " AS vector_relations WHERE r <> 0"
+            " JOIN pg_class t ON t.oid = i.indrelid WHERE a.amname IN ('hnsw', 'ivfflat')"
         ).fetchall()
+        # The index last: when all does not fit (3M papers), it is what stays.
+        ordered = [oid for row in relations for oid in row if oid]
+        warmed = [
+            connection.execute("SELECT %s::regclass::text, pg_prewarm(%s)", [oid, oid]).fetchone()
+            for oid in ordered
+        ]
     for name, blocks in warmed:
         log(f"prewarmed {name}: {blocks * 8 // 1024} MiB")
 
