@@ -44,3 +44,9 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def isolated_task_queues(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> None:
+    """Every test gets its own, empty task queues (a SQLite file; see docs/tasks.md)."""
+    settings.TASKS_URL = f"sqlite:///{tmp_path_factory.mktemp('tasks') / 'tasks.sqlite3'}"

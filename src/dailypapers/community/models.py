@@ -108,3 +108,30 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.actions} until {self.ends_at}"
+
+
+class SubmissionRequest(models.Model):
+    """A member's submission while arXiv is asked about it in the background (submissions.py):
+    pending, then accepted (with its paper) or refused (with the rule and the reason)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REFUSED = "refused"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    arxiv_id = models.CharField(max_length=32)
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    paper = models.ForeignKey(Paper, null=True, blank=True, on_delete=models.SET_NULL)
+    rule = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["member", "-requested_at"], name="submission_member_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id} by {self.member_id}: {self.status}"

@@ -1,6 +1,9 @@
 """Members submitting papers to today's feed, under the rules the Hugging Face site has.
 
-Each rule is a setting; a refusal names its rule and says why (see docs/community.md).
+Each rule is a setting; a refusal names its rule and says why (see docs/community.md). The
+page asks in two steps: `request_submission` checks what needs no arXiv and records a pending
+request at once; `complete_submission`, a job on the task engine, asks arXiv and then accepts
+or refuses it (docs/tasks.md).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dailypapers.caching import versions
+from dailypapers.community.models import SubmissionRequest
 from dailypapers.ingest.http import FetchError
 from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.sources.arxiv_api import fetch_arxiv_paper
@@ -56,8 +60,67 @@ def submit_paper(
 
 
 def submissions_today(user: User, now: datetime) -> int:
+    """Papers the member put in the feed today, and requests of theirs still waiting."""
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    return DailyEntry.objects.filter(submitted_by=user, submitted_at__gte=start).count()
+    entered = DailyEntry.objects.filter(submitted_by=user, submitted_at__gte=start).count()
+    waiting = SubmissionRequest.objects.filter(
+        member=user, requested_at__gte=start, status=SubmissionRequest.Status.PENDING
+    )
+    return entered + waiting.count()
+
+
+def request_submission(user: User, raw: str, *, now: datetime | None = None) -> SubmissionRequest:
+    """The checks that need no arXiv, then a pending request for `complete_submission`; the
+    member's own pending request for the same paper is returned rather than repeated."""
+    now = now or timezone.now()
+    arxiv_id = arxiv_id_in(raw or "")
+    if not arxiv_id:
+        raise SubmissionRefused("id", f"“{(raw or '').strip()[:80]}” is not an arXiv id or URL.")
+    waiting = SubmissionRequest.objects.filter(
+        member=user, arxiv_id=arxiv_id, status=SubmissionRequest.Status.PENDING
+    ).first()
+    if waiting is not None:
+        return waiting
+    _check_daily_limit(user, now)
+    _check_not_in_feed(arxiv_id)
+    return SubmissionRequest.objects.create(member=user, arxiv_id=arxiv_id, requested_at=now)
+
+
+def complete_submission(request_id: int, fetch: Fetch = fetch_arxiv_paper) -> str:
+    """Ask arXiv about a pending request and accept or refuse it; returns its status. Safe to
+    run twice or after a killed run: a finished request is left as it is."""
+    request = SubmissionRequest.objects.select_related("member").filter(pk=request_id).first()
+    if request is None or request.status != SubmissionRequest.Status.PENDING:
+        return request.status if request else "gone"
+    now = timezone.now()
+    try:
+        _check_not_in_feed(request.arxiv_id)
+        parsed = _fetch_metadata(request.arxiv_id, fetch)
+        _check_age(parsed, now)
+        submission = _enter_feed(request.member, parsed, now)
+    except SubmissionRefused as refused:
+        _finish(
+            request, SubmissionRequest.Status.REFUSED, rule=refused.rule, reason=refused.message
+        )
+    except IntegrityError:
+        reason = f"{request.arxiv_id} entered the feed a moment ago by someone else's submission."
+        _finish(request, SubmissionRequest.Status.REFUSED, rule="already-in-feed", reason=reason)
+    else:
+        _finish(request, SubmissionRequest.Status.ACCEPTED, paper=submission.paper)
+    return request.status
+
+
+def recent_requests(user: User, limit: int = 10) -> list[SubmissionRequest]:
+    """The member's latest requests, newest first, for the submit page and the profile."""
+    latest = SubmissionRequest.objects.filter(member=user).select_related("paper")
+    return list(latest.order_by("-requested_at", "-id")[:limit])
+
+
+def _finish(request: SubmissionRequest, status: str, **fields: object) -> None:
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.status, request.finished_at = status, timezone.now()
+    request.save()
 
 
 def _check_daily_limit(user: User, now: datetime) -> None:

@@ -44,9 +44,14 @@ from dailypapers.community.comments import (
 )
 from dailypapers.community.forms import AddToCollectionForm, CollectionForm, CommentForm, SubmitForm
 from dailypapers.community.models import Collection, Comment
-from dailypapers.community.submissions import SubmissionRefused, submit_paper
+from dailypapers.community.submissions import (
+    SubmissionRefused,
+    recent_requests,
+    request_submission,
+)
 from dailypapers.community.votes import set_vote, upvoted_feed, voted_ids
 from dailypapers.numbers import parse_int
+from dailypapers.operations import engine
 from dailypapers.papers import feeds
 from dailypapers.papers.models import DailyEntry, Paper
 
@@ -84,7 +89,8 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """Put a paper into today's feed; a refused submission says which rule refused it."""
+    """Ask for a paper to enter today's feed; the page answers at once and arXiv is asked by a
+    job (docs/tasks.md), whose verdict the page lists. A refusal names the rule."""
     form = SubmitForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "max_age_days": settings.SUBMIT_MAX_AGE_DAYS}
     if request.method == "POST" and form.is_valid():
@@ -94,12 +100,14 @@ def submit(request: HttpRequest) -> HttpResponse:
             return _too_fast(request, action, wait, "community/submit.html", context)
         ratelimits.record(request, action)
         try:
-            submission = submit_paper(request.user, form.cleaned_data["paper"])  # type: ignore[arg-type]
+            asked = request_submission(request.user, form.cleaned_data["paper"])  # type: ignore[arg-type]
         except SubmissionRefused as refused:
             context["refused"] = refused
         else:
-            messages.success(request, "Thank you: the paper is in today's feed.")
-            return redirect(submission.paper)
+            engine.enqueue("fetch_submission", asked.pk)
+            messages.success(request, f"Thank you: arXiv is being asked about {asked.arxiv_id}.")
+            return redirect("community:submit")
+    context["requests"] = recent_requests(request.user)  # type: ignore[arg-type]
     return render(request, "community/submit.html", context)
 
 

@@ -137,6 +137,8 @@ class JobRun(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     last_due_at = models.DateTimeField()
+    # When a worker took the occurrence; unfinished after the job's lease, it is taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 

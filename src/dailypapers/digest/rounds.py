@@ -1,5 +1,6 @@
 """A round of digests (queue the period's digests, then send the outbox) and the worker's
-periodic jobs: the ingestion schedule, the search backlog and the digest rounds.
+periodic jobs: the ingestion schedule and the digest rounds, each with the task-engine job
+that runs it (operations/jobs.py; see docs/tasks.md).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def worker_jobs() -> list[Job]:
     jobs = [_command_job(entry) for entry in settings.WORKER_SCHEDULE.split(";") if entry.strip()]
     for frequency in FREQUENCIES:
         cron = parse_cron(schedule_of(frequency))
-        jobs.append(Job(f"digest {frequency}", cron, partial(queue_digests, frequency)))
+        run = partial(queue_digests, frequency)
+        jobs.append(Job(f"digest {frequency}", cron, run, ("queue_digests", (frequency,))))
     return jobs
 
 
@@ -138,7 +140,17 @@ def _command_job(entry: str) -> Job:
     cron, argv = parse_cron(" ".join(words[:5])), words[5:]
 
     def run(due: datetime) -> None:
-        extra = ["--no-progress"] if argv[0] in {"ingest", "search"} else []
-        call_command(*argv, *extra)
+        run_command(argv)
 
-    return Job(" ".join(argv), cron, run)
+    return Job(" ".join(argv), cron, run, (f"command@{queue_of(argv)}", (argv,)))
+
+
+def run_command(argv: list[str]) -> None:
+    """A scheduled `dailypapers` command, without its progress bar."""
+    extra = ["--no-progress"] if argv[0] in {"ingest", "search", "backfill"} else []
+    call_command(*argv, *extra)
+
+
+def queue_of(argv: list[str]) -> str:
+    """The task queue a scheduled command runs on (docs/tasks.md, "Queues")."""
+    return {"search": "search", "digest": "digest", "backfill": "backfill"}.get(argv[0], "ingest")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dailypapers.digest.models import JobRun
@@ -144,36 +145,74 @@ def period_at(frequency: str, cron_text: str, now: datetime, tz: tzinfo) -> Dige
 
 @dataclass(frozen=True)
 class Job:
-    """A named periodic job: run(due_at) is called once per due occurrence of `cron`."""
+    """A named periodic job: run(due_at) is called once per due occurrence of `cron`; on the
+    task engine, the occurrence is handed to the job `task` (its name and first arguments)."""
 
     name: str
     cron: Cron
     run: Callable[[datetime], object]
+    task: tuple[str, tuple[object, ...]] = ("", ())
 
 
 def run_due(jobs: list[Job], now: datetime, tz: tzinfo) -> list[str]:
-    """Run each job whose latest occurrence has not run yet; missed ones collapse into one run.
+    """Run each job whose latest occurrence has not run yet, here and now; missed ones
+    collapse into one run (`dailypapers worker --once`; the worker enqueues them instead).
 
     The occurrence is recorded after the job ends (even when it raised): a worker killed
     mid-job runs it again at restart, which is safe because every job is idempotent.
     """
     ran = []
-    for job in jobs:
-        due = job.cron.latest(now, tz)
-        if due is None or _already_ran(job.name, due):
-            continue
+    for job, due in claim_due(jobs, now, tz, lease=lambda job: 0):
         error = ""
         try:
             job.run(due)
         except Exception as failure:  # noqa: BLE001 - one job's failure must not stop the others
             error = f"{type(failure).__name__}: {failure}"
-        JobRun.objects.update_or_create(
-            name=job.name,
-            defaults={"last_due_at": due, "finished_at": timezone.now(), "last_error": error},
-        )
+        finish_run(job.name, due, error)
         ran.append(job.name)
     return ran
 
 
-def _already_ran(name: str, due: datetime) -> bool:
-    return JobRun.objects.filter(name=name, last_due_at__gte=due).exists()
+def claim_due(
+    jobs: list[Job], now: datetime, tz: tzinfo, lease: Callable[[Job], float]
+) -> list[tuple[Job, datetime]]:
+    """The jobs whose latest occurrence is ours to run: not run yet, or claimed by a worker
+    that has not finished it within `lease(job)` seconds (it died). Of several workers
+    looking at once, exactly one claims an occurrence (a conditional UPDATE, as the outbox
+    does; see docs/tasks.md)."""
+    claimed = []
+    for job in jobs:
+        due = job.cron.latest(now, tz)
+        if due is not None and _claim(job.name, due, now, lease(job)):
+            claimed.append((job, due))
+    return claimed
+
+
+def finish_run(name: str, due: datetime, error: str = "") -> None:
+    """Record that occurrence `due` of job `name` ended (with `error` when it failed)."""
+    JobRun.objects.filter(name=name, last_due_at=due).update(
+        finished_at=timezone.now(), last_error=error[:2000]
+    )
+
+
+def _claim(name: str, due: datetime, now: datetime, lease: float) -> bool:
+    row = JobRun.objects.filter(name=name).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                JobRun.objects.create(name=name, last_due_at=due, claimed_at=now)
+        except IntegrityError:  # another worker claimed it first
+            return False
+        return True
+    if row.last_due_at > due:
+        return False
+    if row.last_due_at == due:
+        lost = row.claimed_at is not None and row.claimed_at <= now - timedelta(seconds=lease)
+        if row.finished_at is not None or not lost:
+            return False
+    # Conditional on the state just read: of two workers, exactly one updates the row.
+    return bool(
+        JobRun.objects.filter(
+            pk=row.pk, last_due_at=row.last_due_at, claimed_at=row.claimed_at
+        ).update(last_due_at=due, claimed_at=now, finished_at=None, last_error="")
+    )

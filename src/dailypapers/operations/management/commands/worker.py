@@ -1,92 +1,74 @@
-"""`dailypapers worker`: run the periodic jobs: the ingestion schedule (WORKER_SCHEDULE), the
-search backlog (`dailypapers search update --watch`, a child process, so embedding a long
-backlog never holds up a digest) and the email digests. `dailypapers serve` starts it.
+"""`dailypapers worker`: the task engine's workers (Huey; docs/tasks.md). Each queue gets its
+own consumer processes, so a harvest never delays a digest; every WORKER_TICK seconds the
+digest queue's tick hands due scheduled jobs (WORKER_SCHEDULE, digest rounds) to their queues,
+keeps the search backlog moving and sends the outbox. `dailypapers serve` starts one.
 
-Example: dailypapers worker
+Example: dailypapers worker --queues digest,submissions
 """
 
 from __future__ import annotations
 
-import logging
-import signal
-import subprocess
-import time
-from typing import Any, NoReturn
+from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError
 from django.utils import timezone
 
 from dailypapers.digest import rounds, sending
 from dailypapers.digest.schedule import Job, ScheduleError, run_due
-from dailypapers.processes import stop
-from dailypapers.search.indexer import indexer_argv
-
-logger = logging.getLogger(__name__)
+from dailypapers.operations.consumer import consume, consume_all, drain, selected_queues
+from dailypapers.operations.engine import QUEUES, TasksConfigError
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs: ingestion schedule, search backlog, email digests."
+    help = "Run the task engine's workers: schedule, ingests, search, digests, submissions."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--once", action="store_true", help="Look once, then stop.")
+        parser.add_argument(
+            "--queues",
+            help=f"Comma-separated queues to work on (of {', '.join(QUEUES)}); "
+            "default TASKS_WORKER_QUEUES.",
+        )
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Worker processes per queue (default 1)."
+        )
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Run what is due and what is queued here, then stop (no engine processes).",
+        )
         parser.add_argument(
             "--no-search",
             action="store_true",
-            help="Leave the search backlog to a `dailypapers search update --watch` run elsewhere.",
+            help="Leave the search backlog to a worker elsewhere (drops the `search` queue).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             jobs = rounds.worker_jobs()
-        except ScheduleError as error:
+            queues = selected_queues(options["queues"], options["no_search"])
+        except (ScheduleError, TasksConfigError) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            f"worker: {len(jobs)} scheduled jobs, looking every {settings.WORKER_TICK:g} s"
-        )
         if options["once"]:
-            if not options["no_search"]:
-                self._search_backlog()
-            self._look(jobs)
-            return
-        indexer: list[subprocess.Popen[bytes]] = []
-        # Stop cleanly on SIGTERM (serve's supervisor, systemd), taking the indexer along.
-        signal.signal(signal.SIGTERM, _exit)
+            self._once(jobs, queues)
+        elif len(queues) == 1:
+            self.stdout.write(f"worker: queue {queues[0]}, {options['workers']} process(es)")
+            consume(queues[0], options["workers"])
+        else:
+            self.stdout.write(f"worker: queues {', '.join(queues)}")
+            consume_all(queues, options["workers"])
+
+    def _once(self, jobs: list[Job], queues: list[str]) -> None:
         try:
-            while True:
-                if not options["no_search"] and not (indexer and indexer[0].poll() is None):
-                    if indexer:
-                        self.stderr.write("the search indexer stopped; starting it again")
-                    indexer[:] = [subprocess.Popen(indexer_argv())]
-                self._look(jobs)
-                close_old_connections()  # between ticks, as `search update --watch` does
-                time.sleep(settings.WORKER_TICK)
-        finally:
-            stop(indexer)
-
-    def _look(self, jobs: list[Job]) -> None:
-        try:
-            self._tick(jobs)
-        except DatabaseError as error:  # e.g. migrations not applied yet: try again later
-            self.stderr.write(f"worker round failed, retrying: {error}")
-
-    def _tick(self, jobs: list[Job]) -> None:
-        """Scheduled jobs that are due, then whatever the outbox holds that is due."""
-        for name in run_due(jobs, timezone.now(), timezone.get_current_timezone()):
-            self.stdout.write(f"ran {name}")
-        report = sending.send_pending()
-        if report.sent or report.retried or report.failed:
-            self.stdout.write(report.line())
-
-    def _search_backlog(self) -> None:
-        """One `dailypapers search update`; a failure is logged, the digests go on."""
-        try:
-            call_command("search", "update", "--no-progress", stdout=self.stdout)
-        except Exception:  # noqa: BLE001 - the digests and ingests must go on
-            logger.exception("search update failed; trying again next time")
-
-
-def _exit(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(0)
+            if "search" in queues:
+                call_command("search", "update", "--no-progress", stdout=self.stdout)
+            for name in run_due(jobs, timezone.now(), timezone.get_current_timezone()):
+                self.stdout.write(f"ran {name}")
+            report = sending.send_pending()
+            if report.sent or report.retried or report.failed:
+                self.stdout.write(report.line())
+            ran = drain(queues)
+        except DatabaseError as error:
+            raise CommandError(f"the database cannot be used: {error}") from error
+        self.stdout.write(f"worker: ran {ran} queued jobs")

@@ -1,0 +1,86 @@
+"""Running the task engine's workers: one Huey consumer per queue (its own processes, so a
+long harvest never holds up a digest), or every queued job here and now (`worker --once`)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from huey.consumer import Consumer, Scheduler
+
+from dailypapers.operations import engine
+from dailypapers.operations.engine import QUEUES, TasksConfigError, get_engine
+from dailypapers.processes import Supervised, command_argv, stop
+
+log = logging.getLogger(__name__)
+
+
+def selected_queues(text: str | None, no_search: bool = False) -> list[str]:
+    """The queues named in `text` (comma-separated; default TASKS_WORKER_QUEUES)."""
+    names = [name.strip() for name in (text or settings.TASKS_WORKER_QUEUES).split(",")]
+    names = [name for name in names if name and not (no_search and name == "search")]
+    unknown = [name for name in names if name not in QUEUES]
+    if unknown:
+        raise TasksConfigError(
+            f"there is no queue {unknown[0]!r}; the queues are {', '.join(QUEUES)}."
+        )
+    if not names:
+        raise TasksConfigError("no queue to work on.")
+    return names
+
+
+def consume(queue: str, workers: int = 1) -> None:
+    """Run the consumer of one queue until SIGTERM or SIGINT: worker processes (a job past
+    its timeout is stopped there), and the scheduler of periodic jobs and retries."""
+    huey = get_engine().queue(queue)
+    engine.IN_CONSUMER = True
+    connections.close_all()  # the worker processes are forked: they open their own
+    consumer = _TickConsumer(huey, workers=workers, worker_type="process", periodic=True)
+    consumer.run()
+
+
+class _TickScheduler(Scheduler):
+    """Huey looks at periodic jobs once a minute; the tick wants WORKER_TICK seconds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.periodic_task_seconds = max(1, int(settings.WORKER_TICK))
+
+
+class _TickConsumer(Consumer):
+    scheduler_class = _TickScheduler
+
+
+def consume_all(queues: list[str], workers: int) -> None:
+    """One child process per queue (`dailypapers worker --queues NAME`), each started again
+    when it dies, all stopped on SIGTERM."""
+    argv = [
+        command_argv("worker", "--queues", queue, "--workers", str(workers)) for queue in queues
+    ]
+    children = [Supervised(command, 1.0, 60.0) for command in argv]
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, frame: stopping.append(signum))
+    try:
+        while not stopping:
+            for child in children:
+                child.check()
+            time.sleep(0.5)
+    finally:
+        stop([child.process for child in children if child.process])
+
+
+def drain(queues: list[str]) -> int:
+    """Run every job waiting now on `queues` in this process; the number run."""
+    engine = get_engine()
+    count = 0
+    for name in queues:
+        huey = engine.queue(name)
+        while (task := huey.dequeue()) is not None:
+            huey.execute(task)
+            count += 1
+    return count
