@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("dailypapers.community.urls")),
     path("", include("dailypapers.accounts.urls")),
     path("", include("dailypapers.digest.urls")),
+    path("", include("dailypapers.recommend.urls")),
+    path("", include("dailypapers.library.urls")),
 ]

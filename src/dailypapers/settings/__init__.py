@@ -9,5 +9,6 @@ from dailypapers.settings.core import *  # noqa: F403
 from dailypapers.settings.digest import *  # noqa: F403
 from dailypapers.settings.ingest import *  # noqa: F403
 from dailypapers.settings.reading import *  # noqa: F403
+from dailypapers.settings.recommend import *  # noqa: F403
 from dailypapers.settings.search import *  # noqa: F403
 from dailypapers.settings.tasks import *  # noqa: F403

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "dailypapers.accounts",
     "dailypapers.api",
     "dailypapers.digest",
+    "dailypapers.recommend",
+    "dailypapers.library",
     "dailypapers.caching",
     "dailypapers.operations",
 ]

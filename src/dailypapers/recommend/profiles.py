@@ -1,0 +1,104 @@
+"""What a member's feed is ranked from: their seed papers (upvoted, collected, imported into a
+collection, written by an author they picked), each with the reason a card will give, and the
+papers they marked "not relevant"; and the stored vectors of any papers (docs/recommend.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Count, Max
+
+from dailypapers.community.models import CollectionItem, Vote
+from dailypapers.papers.models import PaperAuthor
+from dailypapers.recommend.models import Feedback, ReaderChoices
+from dailypapers.search.engine import DIMENSION, get_engine
+from dailypapers.search.models import SearchDocument
+
+AUTHOR_PAPERS = 20  # of each picked author, their newest papers seed the feed
+
+
+@dataclass
+class Profile:
+    """Seed papers in order, each with its reason ("your collection Reading list")."""
+
+    seeds: dict[int, str] = field(default_factory=dict)
+    negatives: list[int] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.seeds and not self.categories
+
+
+def choices_of(user: User) -> ReaderChoices:
+    choices, _ = ReaderChoices.objects.get_or_create(user=user)
+    return choices
+
+
+def profile_of(user: User) -> Profile:
+    """The member's signals, newest first, at most FOR_YOU_MAX_SEEDS seeds."""
+    profile = Profile()
+    limit = settings.FOR_YOU_MAX_SEEDS
+    votes = Vote.objects.filter(user=user).order_by("-id").values_list("paper_id", flat=True)
+    items = CollectionItem.objects.filter(collection__owner=user).order_by("-id")
+    for pk in votes[:limit]:
+        profile.seeds.setdefault(pk, "your upvotes")
+    for pk, name in items.values_list("paper_id", "collection__name")[:limit]:
+        profile.seeds.setdefault(pk, f"your collection {name}")
+    choices = ReaderChoices.objects.filter(user=user).first()
+    if choices is not None:
+        profile.categories = choices.category_list
+        for author in choices.author_list:
+            written = PaperAuthor.objects.filter(name=author).order_by("-paper_id")
+            for pk in written.values_list("paper_id", flat=True)[:AUTHOR_PAPERS]:
+                profile.seeds.setdefault(pk, f"papers by {author}, an author you follow")
+    profile.seeds = dict(list(profile.seeds.items())[:limit])
+    not_relevant = Feedback.objects.filter(user=user, kind=Feedback.Kind.NOT_RELEVANT)
+    profile.negatives = list(not_relevant.values_list("paper_id", flat=True)[:limit])
+    return profile
+
+
+def signature(user: User) -> str:
+    """Changes whenever the signals do: a few indexed counts, no papers read."""
+    parts = [
+        Vote.objects.filter(user=user).aggregate(n=Count("id"), last=Max("id")),
+        CollectionItem.objects.filter(collection__owner=user).aggregate(
+            n=Count("id"), last=Max("id")
+        ),
+        Feedback.objects.filter(user=user, kind=Feedback.Kind.NOT_RELEVANT).aggregate(
+            n=Count("id"), last=Max("id")
+        ),
+        ReaderChoices.objects.filter(user=user).values("categories", "authors").first(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def model_id() -> str:
+    """The embedding model whose stored vectors the feed compares."""
+    return get_engine().embedder.model_id
+
+
+def vectors_of(paper_ids: list[int]) -> dict[int, np.ndarray]:
+    """The stored vectors of these papers (those embedded so far), read in bulk."""
+    found: dict[int, np.ndarray] = {}
+    documents = SearchDocument.objects.filter(model_id=model_id(), vector__isnull=False)
+    for start in range(0, len(paper_ids), 2000):
+        chunk = paper_ids[start : start + 2000]
+        for pk, blob in documents.filter(paper_id__in=chunk).values_list("paper_id", "vector"):
+            if blob is None:
+                continue
+            vector = np.frombuffer(bytes(blob), dtype=np.float32)
+            if vector.shape == (DIMENSION,):
+                found[pk] = vector
+    return found
+
+
+def set_interests(user: User, categories: str, authors: str) -> None:
+    """What the short start picked: space-separated categories, one author a line."""
+    choices = choices_of(user)
+    choices.categories, choices.authors = categories, authors
+    choices.save(update_fields=["categories", "authors"])
