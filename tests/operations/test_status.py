@@ -8,10 +8,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from pytest_django import Settings
 
 from dailypapers.digest.models import JobRun
 from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.runner import run_source
+from dailypapers.operations import engine
+from dailypapers.operations.consumer import drain
+from dailypapers.operations.models import TaskRecord
 from tests.digest.factories import subscribe
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +73,18 @@ def test_status_shows_the_search_backlog_the_jobs_and_the_outbox() -> None:
     assert "papers 4, indexed 0" in report and "waiting for a vector 4" in report
     assert "ingest arxiv-rss" in report and "not finished; last error: boom" in report
     assert "pending 0, sending 0, sent 0, failed 0" in report
+
+
+def test_status_shows_each_queue_waiting_running_and_failed(settings: Settings) -> None:
+    settings.TASKS_RETRIES = 0  # a failure is final at once
+    engine.enqueue("fetch_submission", 12345)  # no such request: the job does nothing
+    engine.enqueue("fetch_submission", 12346)
+    assert "submissions  waiting 2, scheduled 0, running 0, failed 0" in status()
+    assert drain(["submissions"]) == 2
+    assert "submissions  waiting 0, scheduled 0, running 0, failed 0" in status()
+    assert TaskRecord.objects.filter(name="fetch_submission", state="done").count() == 2
+    engine.enqueue("backfill", "snapshot:/no/such/file")
+    drain(["backfill"])
+    report = status()
+    assert "backfill     waiting 0, scheduled 0, running 0, failed 1" in report
+    assert "last error: BackfillError: /no/such/file is not a file." in report

@@ -3,6 +3,8 @@ long harvest never holds up a digest), or every queued job here and now (`worker
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import signal
 import time
@@ -17,6 +19,7 @@ from dailypapers.operations.engine import QUEUES, TasksConfigError, get_engine
 from dailypapers.processes import Supervised, command_argv, stop
 
 log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def selected_queues(text: str | None, no_search: bool = False) -> list[str]:
@@ -38,9 +41,20 @@ def consume(queue: str, workers: int = 1) -> None:
     its timeout is stopped there), and the scheduler of periodic jobs and retries."""
     huey = get_engine().queue(queue)
     engine.IN_CONSUMER = True
+    _die_with_parent(signal.SIGTERM)  # a `worker` killed outright takes its consumers along
+    huey.on_startup("die_with_consumer")(lambda: _die_with_parent(signal.SIGKILL))
     connections.close_all()  # the worker processes are forked: they open their own
     consumer = _TickConsumer(huey, workers=workers, worker_type="process", periodic=True)
     consumer.run()
+
+
+def _die_with_parent(signum: int) -> None:
+    """Linux: get `signum` when the parent process dies, rather than run on as an orphan."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signum)
+    except (OSError, AttributeError):  # not Linux: orphans stop at their next SIGTERM
+        log.debug("cannot ask to die with the parent here")
 
 
 class _TickScheduler(Scheduler):

@@ -1,16 +1,18 @@
 """What `dailypapers status` reports: per source the last ingest that worked (and a failure
-since), the search backlog, the worker's jobs and the digest outbox; read from the database,
-so any host can ask."""
+since), the search backlog, the task queues, the scheduled jobs and the digest outbox; read
+from the database and the task storage, so any host can ask."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count
 
 from dailypapers.digest.models import Delivery, JobRun
 from dailypapers.ingest.models import IngestRun
+from dailypapers.operations import engine
+from dailypapers.operations.models import TaskRecord
 from dailypapers.papers.models import DailyEntry
 
 
@@ -41,6 +43,34 @@ def _state(source: str) -> SourceState:
     if success is not None:
         failures = failures.filter(started_at__gt=success.started_at)
     return SourceState(source, success, failures.first())
+
+
+@dataclass
+class QueueState:
+    name: str
+    waiting: int | None  # None: the queue storage could not be read
+    scheduled: int | None  # retries waiting for their time
+    running: int
+    failed: int  # failed for good in the last day
+    last_error: str
+
+
+def queues(now: datetime) -> list[QueueState]:
+    """Per task queue: waiting, scheduled (retries), running, and failed in the last day."""
+    try:
+        sizes: dict[str, tuple[int | None, int | None]] = dict(engine.queue_sizes())
+    except Exception:  # noqa: BLE001 - status must show the rest when the broker is down
+        sizes = {}
+    since = now - timedelta(days=1)
+    states = []
+    for name in engine.QUEUES:
+        records = TaskRecord.objects.filter(queue=name)
+        failed = records.filter(state=TaskRecord.State.FAILED, finished_at__gte=since)
+        last = failed.order_by("-finished_at").values_list("error", flat=True).first()
+        waiting, scheduled = sizes.get(name, (None, None))
+        running = records.filter(state=TaskRecord.State.RUNNING).count()
+        states.append(QueueState(name, waiting, scheduled, running, failed.count(), last or ""))
+    return states
 
 
 def jobs() -> list[JobRun]:

@@ -8,13 +8,16 @@ Example: dailypapers backfill oai-pmh --set cs --from 2024-01-01 --background
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentTypeError
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from tqdm import tqdm
 
+from dailypapers.ingest.http import FetchError
 from dailypapers.operations import engine
 from dailypapers.operations.backfill import (
     BackfillError,
@@ -83,6 +86,11 @@ class Command(BaseCommand):
                 ) from None
             except BackfillError as error:
                 raise CommandError(str(error)) from error
+            except (FetchError, OSError, DatabaseError) as error:
+                raise CommandError(
+                    f"{error}; the position of the last committed batch is saved, run the same "
+                    "command again to continue."
+                ) from error
         self.stdout.write(f"backfill {key}: {report.summary.line()}")
 
 
@@ -90,4 +98,4 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None

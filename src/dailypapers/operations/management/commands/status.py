@@ -1,5 +1,5 @@
 """`dailypapers status`: how this instance is doing, from the database alone: per source the
-last ingest that worked, the search backlog, the worker's jobs and the digest outbox.
+last ingest that worked, the search backlog, the task queues, the scheduled jobs and the outbox.
 
 Example: dailypapers status
 """
@@ -19,7 +19,7 @@ from dailypapers.search.engine import get_engine
 
 
 class Command(BaseCommand):
-    help = "Show ingestion per source, the search backlog, the worker's jobs and the outbox."
+    help = "Show ingestion per source, the search backlog, the task queues, jobs and the outbox."
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
@@ -37,7 +37,10 @@ class Command(BaseCommand):
             f"  papers {search.papers:,}, indexed {search.documents:,}, keyword index on this "
             f"host {search.lexical_documents:,}, waiting for a vector {search.lacking_vectors:,}"
         )
-        self._section("Worker jobs (latest scheduled run)")
+        self._section("Task queues (waiting, retries scheduled, running, failed in the last day)")
+        for queue in status.queues(now):
+            self.stdout.write(_queue_line(queue))
+        self._section("Scheduled jobs (latest occurrence)")
         for job in status.jobs() or []:
             done = f"finished {_ago(job.finished_at, now)}" if job.finished_at else "not finished"
             error = f"; last error: {job.last_error}" if job.last_error else ""
@@ -54,6 +57,15 @@ class Command(BaseCommand):
 
     def _section(self, title: str) -> None:
         self.stdout.write(title)
+
+
+def _queue_line(queue: status.QueueState) -> str:
+    if queue.waiting is None:
+        counts = "waiting ?, scheduled ? (the task storage cannot be read)"
+    else:
+        counts = f"waiting {queue.waiting:,}, scheduled {queue.scheduled:,}"
+    line = f"  {queue.name:<12} {counts}, running {queue.running:,}, failed {queue.failed:,}"
+    return line + (f"; last error: {queue.last_error[:200]}" if queue.last_error else "")
 
 
 def _run(run: IngestRun | None, now: datetime) -> str:
