@@ -25,7 +25,8 @@ def papers() -> dict[str, int]:
         "attention": add_paper(arxiv_id="1706.03762", title="Attention Is All You Need").id,
         "bert": add_paper(
             arxiv_id="1810.04805",
-            title="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+            title="BERT: Pre-training of Deep Bidirectional Transformers for Language"
+            " Understanding",
         ).id,
         "resnet": add_paper(
             arxiv_id="1512.03385", title="Deep Residual Learning for Image Recognition"
