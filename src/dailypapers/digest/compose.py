@@ -20,6 +20,8 @@ from dailypapers.digest.models import Alert, SentPaper, Subscription
 from dailypapers.digest.schedule import DigestPeriod
 from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper, PaperAuthor
+from dailypapers.recommend.delivery import SECTION as FOR_YOU
+from dailypapers.recommend.delivery import for_you_items
 
 logger = logging.getLogger(__name__)
 EXCERPT_CHARS = 280
@@ -30,6 +32,7 @@ AUTHORS_SHOWN = 5
 class DigestItem:
     paper: Paper
     why: str = ""  # empty for trending papers; the alert that matched otherwise
+    section: str = ""  # "for-you": the member's own picks (recommend/delivery.py)
 
     @property
     def authors(self) -> str:
@@ -96,6 +99,8 @@ def choose_items(subscription: Subscription, shared: RoundPapers) -> list[dict[s
             if pk not in taken and len(items) < settings.DIGEST_TOP_N + settings.DIGEST_ALERT_MAX:
                 items.append({"paper": pk, "why": why(alert)})
                 taken.add(pk)
+    if subscription.user_id is not None:  # a member's digest: their For you section
+        items += for_you_items(subscription.user, period.start, period.end, taken)  # type: ignore[arg-type]
     return items
 
 
@@ -148,12 +153,15 @@ def render(
     cache = cache or RenderCache()
     papers = cache.load([item["paper"] for item in items])
     listed = [
-        DigestItem(papers[item["paper"]], item["why"]) for item in items if item["paper"] in papers
+        DigestItem(papers[item["paper"]], item["why"], item.get("section", ""))
+        for item in items
+        if item["paper"] in papers
     ]
     token = subscriptions.manage_token(subscription)
     site_url = site_url.rstrip("/")
     trending = [item for item in listed if not item.why]
-    alerts = [item for item in listed if item.why]
+    alerts = [item for item in listed if item.why and item.section != FOR_YOU]
+    for_you = [item for item in listed if item.section == FOR_YOU]
     context: dict[str, Any] = {
         "site_name": settings.SITE_NAME,
         "period_label": period_label,
@@ -169,6 +177,7 @@ def render(
     for kind, parts in (("html", html), ("txt", text)):
         parts["trending"] = [cache.block(item, kind, site_url) for item in trending]
         parts["alerts"] = [cache.block(item, kind, site_url) for item in alerts]
+        parts["for_you"] = [cache.block(item, kind, site_url) for item in for_you]
     return RenderedDigest(
         subject=subject,
         text=render_to_string("digest/email/digest.txt", text),

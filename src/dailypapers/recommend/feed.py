@@ -87,7 +87,7 @@ def picks(user: User, span: Window, days: int, limit: int, offset: int = 0) -> l
     rows = ScoredPaper.objects.filter(
         user=user, day__range=(span.end - timedelta(days - 1), span.end)
     )
-    rows = rows.exclude(paper_id__in=_left_out(user)).order_by("-score", "-paper_id")
+    rows = rows.exclude(paper_id__in=left_out(user)).order_by("-score", "-paper_id")
     chosen = list(
         rows.values_list("paper_id", "score", "reason", "because_id")[offset : offset + limit]
     )
@@ -103,7 +103,7 @@ def picks(user: User, span: Window, days: int, limit: int, offset: int = 0) -> l
     ]
 
 
-def _left_out(user: User) -> Any:
+def left_out(user: User) -> Any:
     """Papers the member said are not relevant, and the seen ones when they hide those."""
     kinds = [Feedback.Kind.NOT_RELEVANT]
     if ReaderChoices.objects.filter(user=user, hide_seen=True).exists():
@@ -188,7 +188,7 @@ def _by_categories(
 
 def member_filter(user: User) -> Q:
     """Leave out what the member asked not to see (for other listings' queries)."""
-    return ~Q(id__in=_left_out(user))
+    return ~Q(id__in=left_out(user))
 
 
 def more_like_collection(collection: Collection, span: Window, limit: int) -> list[Pick]:
