@@ -78,3 +78,17 @@ def test_the_tick_hands_a_harvest_to_the_ingest_queue_and_digests_go_out_before_
 
     jobs.tick()  # the same minute again: nothing claimed twice
     assert engine.queue_sizes()["ingest"] == (0, 0)
+
+
+def test_a_features_periodic_job_runs_once_per_occurrence_on_its_queue(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.WORKER_SCHEDULE = ""
+    monkeypatch.setattr(jobs, "FEATURE_SCHEDULE", (("keep up", "* * * * *", "search_update"),))
+    add_paper(timezone.localdate())
+    jobs.tick()
+    jobs.tick()
+    assert engine.queue_sizes()["media"] == (1, 0)  # claimed once, whatever the ticks
+    assert drain(["media"]) == 1
+    assert JobRun.objects.get(name="keep up").finished_at is not None
+    assert JobRun.objects.get(name="keep up").last_error == ""

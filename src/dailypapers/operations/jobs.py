@@ -17,12 +17,26 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dailypapers.digest import rounds, sending
-from dailypapers.digest.schedule import Job, claim_due, finish_run
+from dailypapers.digest.schedule import Job, claim_due, finish_run, parse_cron
 from dailypapers.operations.engine import JobSpec
 
 logger = logging.getLogger(__name__)
-# Apps whose `tasks.py` holds plain background functions (one job each), run on "media".
-FEATURE_TASK_MODULES = ("thumbnails", "summaries", "library", "recommend")
+# Apps whose `tasks.py` holds plain background functions: each public one is a job named
+# `<app>.<function>`, on the app's queue (a member waits for a library import; see
+# docs/tasks.md, "Queues").
+FEATURE_TASK_MODULES = {
+    "thumbnails": "media",
+    "summaries": "media",
+    "recommend": "media",
+    "library": "submissions",
+}
+# The features' periodic jobs: name, cron fields, and the job each occurrence runs (when the
+# feature is there); claimed once per occurrence like WORKER_SCHEDULE's.
+FEATURE_SCHEDULE = (
+    ("summaries", "*/5 * * * *", "summaries.summarize_papers"),
+    ("thumbnails", "*/10 * * * *", "thumbnails.make_recent_thumbnails"),
+    ("library imports left over", "*/15 * * * *", "resume_library_imports"),
+)
 # A pending submission or a running backfill untouched this long lost its worker.
 RESUME_AFTER = timedelta(minutes=15)
 
@@ -44,6 +58,8 @@ def job_specs() -> list[JobSpec]:
                 f"command@{queue}", scheduled_command, queue, timeout, retries, delay, context=True
             )
         )
+    specs.append(JobSpec("scheduled_feature", scheduled_feature, "media", 3600, context=True))
+    specs.append(JobSpec("resume_library_imports", resume_library_imports, "submissions", 600))
     return specs + feature_specs()
 
 
@@ -51,15 +67,32 @@ def feature_specs() -> list[JobSpec]:
     """One job per public function of each feature's tasks.py, named `<app>.<function>`."""
     retries, delay = settings.TASKS_RETRIES, settings.TASKS_RETRY_DELAY
     specs = []
-    for app in FEATURE_TASK_MODULES:
-        try:
-            module = importlib.import_module(f"dailypapers.{app}.tasks")
-        except ModuleNotFoundError:
-            continue
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if not name.startswith("_") and function.__module__ == module.__name__:
-                specs.append(JobSpec(f"{app}.{name}", function, "media", 3600, retries, delay))
+    for app, queue in FEATURE_TASK_MODULES.items():
+        for name, function in feature_functions(app).items():
+            specs.append(JobSpec(f"{app}.{name}", function, queue, 3600, retries, delay))
     return specs
+
+
+def feature_functions(app: str) -> dict[str, Callable[..., object]]:
+    try:
+        module = importlib.import_module(f"dailypapers.{app}.tasks")
+    except ModuleNotFoundError:  # that feature is not installed
+        return {}
+    return {
+        name: function
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if not name.startswith("_") and function.__module__ == module.__name__
+    }
+
+
+def feature_jobs() -> list[Job]:
+    """FEATURE_SCHEDULE's entries whose job exists here."""
+    known = {spec.name for spec in job_specs()}
+    return [
+        Job(name, parse_cron(cron), lambda due: None, ("scheduled_feature", (target,)))
+        for name, cron, target in FEATURE_SCHEDULE
+        if target in known
+    ]
 
 
 def tick() -> None:
@@ -79,7 +112,7 @@ def tick() -> None:
 
 
 def scheduled_jobs() -> list[Job]:
-    return rounds.worker_jobs()
+    return rounds.worker_jobs() + feature_jobs()
 
 
 def _lease(job: Job) -> float:
@@ -110,6 +143,24 @@ def resume_lost_work(now: datetime) -> None:
 def scheduled_command(argv: list[str], name: str, due_iso: str, task: Any = None) -> None:
     """One occurrence of a WORKER_SCHEDULE entry; recorded when it ends, or fails for good."""
     _finishing(name, due_iso, task, lambda: rounds.run_command(argv))
+
+
+def scheduled_feature(target: str, name: str, due_iso: str, task: Any = None) -> None:
+    """One occurrence of a FEATURE_SCHEDULE entry: the feature's job, run here."""
+    from dailypapers.operations.engine import get_engine
+
+    function = get_engine().tasks[target].func
+    _finishing(name, due_iso, task, function)
+
+
+def resume_library_imports() -> None:
+    """Library imports left waiting or cut short (their worker died) are queued again; the
+    import job is resumable, so one queued twice only repeats a check."""
+    from dailypapers.operations.engine import enqueue
+
+    pending = feature_functions("library").get("pending_imports")
+    for job_id in pending() if pending else []:  # type: ignore[attr-defined]
+        enqueue("library.run_import", job_id)
 
 
 def queue_digests(frequency: str, name: str, due_iso: str, task: Any = None) -> None:
