@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("dailypapers.digest.urls")),
     path("", include("dailypapers.recommend.urls")),
     path("", include("dailypapers.library.urls")),
+    path("", include("dailypapers.thumbnails.urls")),
 ]

@@ -14,6 +14,7 @@ from dailypapers.accounts.models import Profile
 from dailypapers.api.listings import daily_entry, entered_at
 from dailypapers.community.models import Comment
 from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.thumbnails.services import urls_for
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -48,16 +49,27 @@ def paper(found: Paper) -> dict[str, Any]:
     }
 
 
-def daily_item(found: Paper) -> dict[str, Any]:
+def daily_items(papers: list[Paper], site: str) -> list[dict[str, Any]]:
+    """The items of a listing, with their thumbnails' absolute URLs (`site` is the scheme and
+    host, https://papers.example.org) read for the whole page in one query."""
+    urls = urls_for(papers)
+    return [
+        daily_item(found, site + urls[found.pk] if found.pk in urls else None) for found in papers
+    ]
+
+
+def daily_item(found: Paper, thumbnail: str | None = None) -> dict[str, Any]:
     """One item of /api/daily_papers and /api/papers/search: the paper and, beside it, what
     Hugging Face repeats there. PaperInfo reads the GitHub and project links and the upvotes
-    from this outer level only, so they are repeated too."""
+    from this outer level only, so they are repeated too; `thumbnail` (the first page's
+    image, docs/thumbnails.md) is only at this level, as Hugging Face sends it."""
     inner = paper(found)
     return {
         "paper": inner,
         "publishedAt": inner["publishedAt"],
         "title": found.title,
         "summary": found.abstract,
+        "thumbnail": thumbnail,
         "numComments": found.num_comments,
         "submittedBy": inner["submittedOnDailyBy"],
         "isAuthorParticipating": False,

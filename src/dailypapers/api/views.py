@@ -50,7 +50,7 @@ SUBMISSION_STATUS = {
 def daily_papers(request: HttpRequest) -> HttpResponse:
     query = params.daily_query(request.GET)
     papers = listings.load_papers(listings.daily_paper_ids(query, timezone.now()))
-    response = json_response([shapes.daily_item(paper) for paper in papers])
+    response = json_response(shapes.daily_items(papers, _site(request)))
     return conditional(request, response, listings.last_modified(papers))
 
 
@@ -58,7 +58,7 @@ def daily_papers(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     wanted = params.search_params(request.GET)
     papers = listings.load_papers(listings.search_paper_ids(wanted.q, wanted.limit))
-    response = json_response([shapes.daily_item(paper) for paper in papers])
+    response = json_response(shapes.daily_items(papers, _site(request)))
     return conditional(request, response, listings.last_modified(papers))
 
 
@@ -160,6 +160,11 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if revoke_token(request.user, token_id):  # type: ignore[arg-type]
         messages.success(request, "The token is revoked: scripts using it can no longer write.")
     return redirect("accounts:settings")
+
+
+def _site(request: HttpRequest) -> str:
+    """Scheme and host the request came to, for absolute URLs (thumbnails)."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _paper(arxiv_id: str) -> Paper:

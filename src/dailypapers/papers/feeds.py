@@ -41,12 +41,14 @@ CARD_FIELDS = (
     "categories",
     "published",
     "github_repo",
+    "github_stars",
     "source_upvotes",
     "local_upvotes",
     "source_comments",
     "local_comments",
     "daily_entry__id",
     "daily_entry__day",
+    "daily_entry__submitter_name",
 )
 
 # An archive (cs, hep-th) optionally with a subject class (cs.CL, physics.comp-ph).

@@ -12,3 +12,4 @@ from dailypapers.settings.reading import *  # noqa: F403
 from dailypapers.settings.recommend import *  # noqa: F403
 from dailypapers.settings.search import *  # noqa: F403
 from dailypapers.settings.tasks import *  # noqa: F403
+from dailypapers.settings.thumbnails import *  # noqa: F403

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dailypapers.library",
     "dailypapers.caching",
     "dailypapers.operations",
+    "dailypapers.thumbnails",
 ]
 
 MIDDLEWARE = [

@@ -76,7 +76,7 @@ DIGEST_INFLIGHT_TIMEOUT = env(
 WORKER_SCHEDULE = env(
     "WORKER_SCHEDULE",
     "30 1 * * 1-5 ingest arxiv-rss cs.AI cs.CL cs.CV cs.LG; 0 * * * * ingest hf-daily; "
-    "0 3 * * * ingest oai-pmh --set cs",
+    "0 3 * * * ingest oai-pmh --set cs; */10 * * * * thumbnails run",
     "The worker's ingestion jobs: `;`-separated cron entries (5 fields in TIME_ZONE, then a "
     "dailypapers command); empty: none.",
 )
