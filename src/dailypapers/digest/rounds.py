@@ -153,4 +153,5 @@ def run_command(argv: list[str]) -> None:
 
 def queue_of(argv: list[str]) -> str:
     """The task queue a scheduled command runs on (docs/tasks.md, "Queues")."""
-    return {"search": "search", "digest": "digest", "backfill": "backfill"}.get(argv[0], "ingest")
+    queues = {"search": "search", "digest": "digest", "backfill": "backfill"}
+    return queues.get(argv[0], "media" if argv[0] in {"thumbnails", "summaries"} else "ingest")

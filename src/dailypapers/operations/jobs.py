@@ -34,7 +34,6 @@ FEATURE_TASK_MODULES = {
 # feature is there); claimed once per occurrence like WORKER_SCHEDULE's.
 FEATURE_SCHEDULE = (
     ("summaries", "*/5 * * * *", "summaries.summarize_papers"),
-    ("thumbnails", "*/10 * * * *", "thumbnails.make_recent_thumbnails"),
     ("library imports left over", "*/15 * * * *", "resume_library_imports"),
 )
 # A pending submission or a running backfill untouched this long lost its worker.
@@ -51,7 +50,7 @@ def job_specs() -> list[JobSpec]:
         JobSpec("fetch_submission", fetch_submission, "submissions", timeout=900),
         JobSpec("backfill", run_backfill, "backfill", 24 * 3600, retries, delay),
     ]
-    for queue in ("ingest", "search", "digest", "backfill"):
+    for queue in ("ingest", "search", "digest", "backfill", "media"):
         timeout = settings.TASKS_INGEST_TIMEOUT
         specs.append(
             JobSpec(
