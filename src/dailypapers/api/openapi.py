@@ -31,6 +31,16 @@ def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]
     return schema
 
 
+# Made on this machine (docs/summaries.md); null until made, or when switched off.
+AI_FIELDS: dict[str, Any] = {
+    "ai_summary": _nullable("string", description="One sentence from the abstract."),
+    "ai_keywords": {
+        "type": ["array", "null"],
+        "items": {"type": "string"},
+        "description": "Three to six keyphrases.",
+    },
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": _object({"error": {"type": "string", "description": "What went wrong."}}),
     "User": _object(
@@ -66,6 +76,7 @@ SCHEMAS: dict[str, Any] = {
             "githubStars": _nullable("integer", minimum=0),
             "projectPage": _nullable("string"),
             "categories": {"type": "array", "items": {"type": "string"}},
+            **AI_FIELDS,
         },
         "A paper, as GET /api/papers/{arxiv_id} answers and inside every listing item.",
     ),
@@ -82,6 +93,7 @@ SCHEMAS: dict[str, Any] = {
             "githubRepo": _nullable("string"),
             "githubStars": _nullable("integer", minimum=0),
             "projectPage": _nullable("string"),
+            **AI_FIELDS,
         },
         "One listing item, in the shape of Hugging Face's /api/daily_papers.",
     ),

@@ -14,6 +14,7 @@ from dailypapers.accounts.models import Profile
 from dailypapers.api.listings import daily_entry, entered_at
 from dailypapers.community.models import Comment
 from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.summaries.services import ai_fields
 from dailypapers.thumbnails.services import urls_for
 
 
@@ -46,6 +47,7 @@ def paper(found: Paper) -> dict[str, Any]:
         "githubStars": found.github_stars,
         "projectPage": found.project_page or None,
         "categories": found.category_list,
+        **ai_fields(found),
     }
 
 
@@ -77,6 +79,9 @@ def daily_item(found: Paper, thumbnail: str | None = None) -> dict[str, Any]:
         "githubRepo": inner["githubRepo"],
         "githubStars": inner["githubStars"],
         "projectPage": inner["projectPage"],
+        # Hugging Face sends these inside "paper"; PaperInfo reads them from this level.
+        "ai_summary": inner["ai_summary"],
+        "ai_keywords": inner["ai_keywords"],
     }
 
 

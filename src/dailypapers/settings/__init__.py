@@ -11,5 +11,6 @@ from dailypapers.settings.ingest import *  # noqa: F403
 from dailypapers.settings.reading import *  # noqa: F403
 from dailypapers.settings.recommend import *  # noqa: F403
 from dailypapers.settings.search import *  # noqa: F403
+from dailypapers.settings.summaries import *  # noqa: F403
 from dailypapers.settings.tasks import *  # noqa: F403
 from dailypapers.settings.thumbnails import *  # noqa: F403

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dailypapers.papers",
     "dailypapers.ingest",
     "dailypapers.search",
+    "dailypapers.summaries",
     "dailypapers.community",
     "dailypapers.accounts",
     "dailypapers.api",

@@ -1,0 +1,117 @@
+"""Background work: summarize the papers that lack a summary, or whose text or method changed.
+
+`summarize_papers` is idempotent and resumable (each batch is committed on its own); the
+search indexer's watch loop runs it before indexing, `dailypapers summaries update` by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from dailypapers.papers.models import Paper
+from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, NullEmbedder
+from dailypapers.summaries.models import PaperSummary
+from dailypapers.summaries.summarizer import PaperText, Summary, method_id, summarize
+
+log = logging.getLogger(__name__)
+# Keywords and sentences are short and many: batches of texts run far faster than one by one.
+EMBED_BATCH = 32
+
+
+@dataclass
+class SummaryReport:
+    summarized: int = 0
+    method: str = ""
+
+    def line(self) -> str:
+        return f"summarized {self.summarized} papers ({self.method})"
+
+
+def summary_embedder() -> Embedder:
+    """The search embedder's model, batched; NullEmbedder when it cannot run (summaries are
+    then made without it, and made again once it can: docs/summaries.md)."""
+    if settings.SEARCH_EMBEDDER == "null":
+        return NullEmbedder("the embedder is switched off (SEARCH_EMBEDDER=null)")
+    try:
+        from dailypapers.search.embeddings import OnnxEmbedder
+
+        return OnnxEmbedder(threads=settings.SEARCH_EMBED_THREADS, batch_size=EMBED_BATCH)
+    except (EmbedderUnavailable, ImportError, OSError) as error:
+        log.warning("summaries made without the embedder: %s", error)
+        return NullEmbedder(str(error))
+
+
+def papers_to_summarize(method: str) -> Any:
+    """Papers with no summary, one by another method, or one older than the paper's change."""
+    return Paper.objects.filter(
+        Q(summary__isnull=True)
+        | ~Q(summary__method=method)
+        | Q(modified_at__gt=F("summary__made_at"))
+    )
+
+
+def summarize_papers(
+    embedder: Embedder | None = None,
+    *,
+    batch_size: int | None = None,
+    on_progress: Callable[[int], object] | None = None,
+) -> SummaryReport:
+    """Summarize every paper that needs it, a batch at a time; nothing when switched off."""
+    embedder = embedder or summary_embedder()
+    report = SummaryReport(method=method_id(embedder))
+    if not settings.SUMMARIES_ENABLED:
+        return report
+    batch_size = batch_size or settings.SUMMARIES_BATCH_SIZE
+    ids = list(papers_to_summarize(report.method).order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        report.summarized += _summarize_batch(batch, embedder, report.method)
+        if on_progress:
+            on_progress(len(batch))
+    return report
+
+
+def _summarize_batch(ids: list[int], embedder: Embedder, method: str) -> int:
+    rows = Paper.objects.filter(id__in=ids).values_list("id", "title", "abstract")
+    texts = [PaperText(pk, title or "", abstract or "") for pk, title, abstract in rows]
+    hashes = {text.paper_id: text_hash(text) for text in texts}
+    done = PaperSummary.objects.filter(paper_id__in=ids, method=method)
+    unchanged = {
+        pk for pk, digest in done.values_list("paper_id", "text_hash") if hashes[pk] == digest
+    }
+    summaries = summarize([text for text in texts if text.paper_id not in unchanged], embedder)
+    with transaction.atomic():
+        # Changed elsewhere (a vote, a category) but not in its text: nothing to make again.
+        PaperSummary.objects.filter(paper_id__in=unchanged).update(made_at=timezone.now())
+        PaperSummary.objects.bulk_create(
+            [_row(summary, method, hashes[summary.paper_id]) for summary in summaries],
+            update_conflicts=True,
+            unique_fields=["paper"],
+            update_fields=["sentence", "keywords", "method", "text_hash", "made_at"],
+        )
+    return len(summaries)
+
+
+def _row(summary: Summary, method: str, digest: str) -> PaperSummary:
+    return PaperSummary(
+        paper_id=summary.paper_id,
+        sentence=summary.sentence,
+        keywords=summary.keywords,
+        method=method,
+        text_hash=digest,
+        made_at=timezone.now(),
+    )
+
+
+def text_hash(text: PaperText) -> str:
+    payload = f"{text.title}\n{text.abstract}".encode()
+    return hashlib.md5(payload, usedforsecurity=False).hexdigest()
