@@ -6,12 +6,14 @@ rebuilt by the target's triggers."""
 from __future__ import annotations
 
 import contextlib
+import json
 import tempfile
 from collections.abc import Iterator
 from datetime import date
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
@@ -26,6 +28,7 @@ from dailypapers.community.votes import set_vote
 from dailypapers.operations import databases
 from dailypapers.papers import feeds
 from dailypapers.papers.models import DayCount, EntryCategory, Paper
+from dailypapers.search.models import SearchDocument
 from tests.accounts.factories import PASSWORD, make_member
 from tests.papers.factories import add_paper
 
@@ -116,3 +119,25 @@ def test_a_backup_restores_what_was_deleted_after_it(tmp_path: Path) -> None:
     assert Vote.objects.count() == 5
     assert feeds.latest_day() == date(2025, 1, 5)
     assert authenticate(username="ada", password=PASSWORD) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copy_to_postgresql_fills_the_pgvector_column_from_the_stored_vectors(
+    target_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("copies into PostgreSQL from the SQLite pass")
+    monkeypatch.setattr(databases, "BATCH", 2)  # several batches
+    papers = [add_paper() for _ in range(5)]
+    vectors = {paper.pk: np.arange(384, dtype=np.float32) / (paper.pk + 1) for paper in papers}
+    for pk, vector in vectors.items():
+        SearchDocument.objects.create(
+            paper_id=pk, content_hash="x", model_id="m", vector=vector.tobytes()
+        )
+    call_command("database", "copy", "--to", target_url, "--no-progress", stdout=StringIO())
+    with connections[databases.TARGET].cursor() as cursor:
+        cursor.execute("SELECT paper_id, embedding::text FROM search_searchdocument")
+        filled = dict(cursor.fetchall())
+    assert set(filled) == set(vectors)
+    for pk, text in filled.items():
+        assert np.allclose(np.array(json.loads(text), dtype=np.float32), vectors[pk], rtol=1e-6)

@@ -172,17 +172,24 @@ def _fill_pgvector(connection: BaseDatabaseWrapper) -> None:
         )
         if cursor.fetchone() is None:
             return
-        cursor.execute(
-            "SELECT paper_id, vector FROM search_searchdocument WHERE vector IS NOT NULL"
-        )
-        rows = cursor.fetchall()
-        values = [
-            (vector_literal(np.frombuffer(bytes(vector), dtype=np.float32)), pk)
-            for pk, vector in rows
-        ]
-        cursor.executemany(
-            "UPDATE search_searchdocument SET embedding = %s::vector WHERE paper_id = %s", values
-        )
+        last = -1
+        while True:  # BATCH rows a statement, by key: memory stays flat, one UPDATE a batch
+            cursor.execute(
+                "SELECT paper_id, vector FROM search_searchdocument WHERE vector IS NOT NULL "
+                "AND paper_id > %s ORDER BY paper_id LIMIT %s",
+                [last, BATCH],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            ids = [pk for pk, _ in rows]
+            texts = [vector_literal(np.frombuffer(bytes(vector), np.float32)) for _, vector in rows]
+            cursor.execute(
+                "UPDATE search_searchdocument AS d SET embedding = v.e::vector "
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, e) WHERE d.paper_id = v.id",
+                [ids, texts],
+            )
+            last = ids[-1]
 
 
 def backup(alias: str, destination: Path) -> None:
