@@ -27,7 +27,7 @@ from dailypapers.search.models import SearchDocument
 from dailypapers.search.vectors import pgvector_enabled, write_pgvectors
 
 log = logging.getLogger(__name__)
-FIELDS = ("id", "title", "abstract", "authors", "categories", "published")
+FIELDS = ("id", "title", "abstract", "authors", "categories", "published", "summary__keywords")
 
 
 @dataclass
@@ -55,7 +55,9 @@ class SearchStatus:
 def stale_papers() -> Any:
     """Papers never indexed, or changed after they were."""
     return Paper.objects.filter(
-        Q(search_document__isnull=True) | Q(modified_at__gt=F("search_document__indexed_at"))
+        Q(search_document__isnull=True)
+        | Q(modified_at__gt=F("search_document__indexed_at"))
+        | Q(summary__made_at__gt=F("search_document__indexed_at"))  # new keywords
     )
 
 
@@ -172,12 +174,15 @@ def _indexed_paper(row: dict[str, Any]) -> IndexedPaper:
         authors=list(row["authors"] or []),
         categories=(row["categories"] or "").split(),
         published=published.date() if published else None,
+        keywords=list(row["summary__keywords"] or []),
     )
 
 
 def _content_hash(row: dict[str, Any]) -> str:
     published: date | None = row["published"]
     payload = [row["title"], row["abstract"], row["authors"], row["categories"], str(published)]
+    if row["summary__keywords"]:
+        payload.append(row["summary__keywords"])
     return hashlib.md5(json.dumps(payload).encode(), usedforsecurity=False).hexdigest()
 
 

@@ -42,6 +42,8 @@ class IndexedPaper:
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     published: date | None = None
+    # The paper's keywords (summaries/), searched with the abstract.
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -167,6 +169,8 @@ def _document(paper: IndexedPaper) -> tantivy.Document:
     document.add_integer("id", paper.paper_id)
     document.add_text("title", paper.title)
     document.add_text("abstract", paper.abstract)
+    if paper.keywords:
+        document.add_text("abstract", " ; ".join(paper.keywords))
     document.add_text("authors", " ; ".join(paper.authors))
     for category in paper.categories:
         document.add_text("category", category)

@@ -41,6 +41,15 @@ STOP_WORDS = frozenset(
     thereby whereas compared extensive strong robust simple promising crucial critical
     essential capable due lack widely wide state-of-the-art sota art whole entire certain
     able many multiple diverse typically usually often generally potential potentially
+    play plays think thinks retain retains enhance enhances boost boosts support supports
+    exhibit exhibits contain contains become becomes tend tends serve serves focus focuses
+    rely relies struggle struggles fail fails help helps need needs seek seeks facilitate
+    facilitates mitigate mitigates preserve preserves maintain maintains explain explains
+    determine determines affect affects operate operates depend depends occur occurs exist
+    exists arise arises appear appears limit limits hinder hinders remain remained achieving
+    making taking giving having getting allowing enabling providing improving reducing
+    increasing showing proposing introducing presenting leveraging incorporating utilizing
+    significantly notably substantially consistently
     """.split()
 )
 # Vague nouns: inside a phrase ("graph neural network model") but never alone or first.

@@ -1,16 +1,22 @@
-"""Reading summaries for pages and the API: a whole page's in one query, nothing when
-SUMMARIES_ENABLED is off."""
+"""Reading summaries for pages and the API (a whole page's in one query, nothing when
+SUMMARIES_ENABLED is off), and what making them needs: the embedder, the papers waiting."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
 
 from dailypapers.papers.models import Paper
+from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, NullEmbedder
 from dailypapers.summaries.models import PaperSummary
+
+log = logging.getLogger(__name__)
+# Keywords and sentences are short and many: batches of texts run far faster than one by one.
+EMBED_BATCH = 32
 
 
 def load_summaries(papers: Iterable[Paper]) -> None:
@@ -39,3 +45,26 @@ def ai_fields(paper: Paper) -> dict[str, Any]:
         "ai_summary": (found.sentence or None) if found else None,
         "ai_keywords": list(found.keywords) if found and found.keywords else None,
     }
+
+
+def summary_embedder() -> Embedder:
+    """The search embedder's model, batched; NullEmbedder when it cannot run (summaries are
+    then made without it, and made again once it can: docs/summaries.md)."""
+    if settings.SEARCH_EMBEDDER == "null":
+        return NullEmbedder("the embedder is switched off (SEARCH_EMBEDDER=null)")
+    try:
+        from dailypapers.search.embeddings import OnnxEmbedder
+
+        return OnnxEmbedder(threads=settings.SEARCH_EMBED_THREADS, batch_size=EMBED_BATCH)
+    except (EmbedderUnavailable, ImportError, OSError) as error:
+        log.warning("summaries made without the embedder: %s", error)
+        return NullEmbedder(str(error))
+
+
+def papers_to_summarize(method: str) -> Any:
+    """Papers with no summary, one by another method, or one older than the paper's change."""
+    return Paper.objects.filter(
+        Q(summary__isnull=True)
+        | ~Q(summary__method=method)
+        | Q(modified_at__gt=F("summary__made_at"))
+    )

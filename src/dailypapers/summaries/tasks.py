@@ -1,30 +1,25 @@
 """Background work: summarize the papers that lack a summary, or whose text or method changed.
 
-`summarize_papers` is idempotent and resumable (each batch is committed on its own); the
-search indexer's watch loop runs it before indexing, `dailypapers summaries update` by hand.
+`summarize_papers`, the one job here, is idempotent and resumable (each batch is committed on
+its own): the task engine runs it every five minutes (operations/jobs.py), and
+`dailypapers summaries update` by hand, for the backfill too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
-from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, NullEmbedder
+from dailypapers.search.embeddings import Embedder
 from dailypapers.summaries.models import PaperSummary
+from dailypapers.summaries.services import papers_to_summarize, summary_embedder
 from dailypapers.summaries.summarizer import PaperText, Summary, method_id, summarize
-
-log = logging.getLogger(__name__)
-# Keywords and sentences are short and many: batches of texts run far faster than one by one.
-EMBED_BATCH = 32
 
 
 @dataclass
@@ -34,29 +29,6 @@ class SummaryReport:
 
     def line(self) -> str:
         return f"summarized {self.summarized} papers ({self.method})"
-
-
-def summary_embedder() -> Embedder:
-    """The search embedder's model, batched; NullEmbedder when it cannot run (summaries are
-    then made without it, and made again once it can: docs/summaries.md)."""
-    if settings.SEARCH_EMBEDDER == "null":
-        return NullEmbedder("the embedder is switched off (SEARCH_EMBEDDER=null)")
-    try:
-        from dailypapers.search.embeddings import OnnxEmbedder
-
-        return OnnxEmbedder(threads=settings.SEARCH_EMBED_THREADS, batch_size=EMBED_BATCH)
-    except (EmbedderUnavailable, ImportError, OSError) as error:
-        log.warning("summaries made without the embedder: %s", error)
-        return NullEmbedder(str(error))
-
-
-def papers_to_summarize(method: str) -> Any:
-    """Papers with no summary, one by another method, or one older than the paper's change."""
-    return Paper.objects.filter(
-        Q(summary__isnull=True)
-        | ~Q(summary__method=method)
-        | Q(modified_at__gt=F("summary__made_at"))
-    )
 
 
 def summarize_papers(
@@ -83,7 +55,7 @@ def summarize_papers(
 def _summarize_batch(ids: list[int], embedder: Embedder, method: str) -> int:
     rows = Paper.objects.filter(id__in=ids).values_list("id", "title", "abstract")
     texts = [PaperText(pk, title or "", abstract or "") for pk, title, abstract in rows]
-    hashes = {text.paper_id: text_hash(text) for text in texts}
+    hashes = {text.paper_id: _text_hash(text) for text in texts}
     done = PaperSummary.objects.filter(paper_id__in=ids, method=method)
     unchanged = {
         pk for pk, digest in done.values_list("paper_id", "text_hash") if hashes[pk] == digest
@@ -112,6 +84,6 @@ def _row(summary: Summary, method: str, digest: str) -> PaperSummary:
     )
 
 
-def text_hash(text: PaperText) -> str:
+def _text_hash(text: PaperText) -> str:
     payload = f"{text.title}\n{text.abstract}".encode()
     return hashlib.md5(payload, usedforsecurity=False).hexdigest()

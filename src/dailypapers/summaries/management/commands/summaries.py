@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from dailypapers.papers.models import Paper
 from dailypapers.summaries import tasks
+from dailypapers.summaries.services import papers_to_summarize, summary_embedder
 from dailypapers.summaries.summarizer import method_id
 
 
@@ -41,10 +42,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SUMMARIES_ENABLED:
             raise CommandError("Summaries are switched off (SUMMARIES_ENABLED=false).")
-        embedder = tasks.summary_embedder()
+        embedder = summary_embedder()
         method = method_id(embedder)
         try:
-            waiting = tasks.papers_to_summarize(method).count()
+            waiting = papers_to_summarize(method).count()
             if options["action"] == "status":
                 total = Paper.objects.count()
                 self.stdout.write(f"papers {total}, summarized {total - waiting} ({method})")
