@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from huggingface_hub import HfApi
 from huggingface_hub.utils import close_session
 from pytest_django import Settings
@@ -72,3 +74,11 @@ def test_huggingface_hub_reads_them_from_a_live_server(hf: HfApi) -> None:
     assert graph.ai_keywords == stored.keywords and len(graph.ai_keywords) >= 3
     info = hf.paper_info("2606.01001")
     assert (info.ai_summary, info.ai_keywords) == (stored.sentence, stored.keywords)
+
+
+def test_a_listing_reads_its_summaries_in_one_query(summarized_feed: Feed, client: Client) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        items = client.get("/api/daily_papers?week=2026-W24").json()
+    assert len(items) >= 4 and all(item["ai_summary"] for item in items)
+    reads = [q["sql"] for q in captured.captured_queries if "summaries_papersummary" in q["sql"]]
+    assert len(reads) == 1

@@ -14,7 +14,7 @@ from dailypapers.accounts.models import Profile
 from dailypapers.api.listings import daily_entry, entered_at
 from dailypapers.community.models import Comment
 from dailypapers.papers.models import DailyEntry, Paper
-from dailypapers.summaries.services import ai_fields
+from dailypapers.summaries.services import ai_fields, load_summaries
 from dailypapers.thumbnails.services import urls_for
 
 
@@ -55,6 +55,7 @@ def daily_items(papers: list[Paper], site: str) -> list[dict[str, Any]]:
     """The items of a listing, with their thumbnails' absolute URLs (`site` is the scheme and
     host, https://papers.example.org) read for the whole page in one query."""
     urls = urls_for(papers)
+    load_summaries(papers)  # every item's ai_summary in one query
     return [
         daily_item(found, site + urls[found.pk] if found.pk in urls else None) for found in papers
     ]
