@@ -59,6 +59,9 @@ def test_an_interrupted_snapshot_backfill_continues_where_it_stopped(
     assert (saved.state, saved.position) == ("queued", "80")
     assert Paper.objects.count() == 80  # the two committed batches, nothing half-written
 
+    out = StringIO()
+    call_command("status", stdout=out)
+    assert f"backfill {snapshot_key(snapshot)}: queued, " in out.getvalue()
     report = resume_backfill(snapshot_key(snapshot))
     assert report.summary.fetched == 70  # only the lines after the saved position
     assert Paper.objects.count() == 150

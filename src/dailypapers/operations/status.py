@@ -12,7 +12,7 @@ from django.db.models import Count
 from dailypapers.digest.models import Delivery, JobRun
 from dailypapers.ingest.models import IngestRun
 from dailypapers.operations import engine
-from dailypapers.operations.models import TaskRecord
+from dailypapers.operations.models import Backfill, TaskRecord
 from dailypapers.papers.models import DailyEntry
 
 
@@ -71,6 +71,11 @@ def queues(now: datetime) -> list[QueueState]:
         running = records.filter(state=TaskRecord.State.RUNNING).count()
         states.append(QueueState(name, waiting, scheduled, running, failed.count(), last or ""))
     return states
+
+
+def backfills() -> list[Backfill]:
+    """Every backfill, the running and unfinished ones first."""
+    return sorted(Backfill.objects.all(), key=lambda row: (row.state == "done", row.key))
 
 
 def jobs() -> list[JobRun]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dailypapers.ingest.models import IngestRun
 from dailypapers.operations import status
+from dailypapers.operations.models import Backfill
 from dailypapers.search import indexer
 from dailypapers.search.engine import get_engine
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         self._section("Task queues (waiting, retries scheduled, running, failed in the last day)")
         for queue in status.queues(now):
             self.stdout.write(_queue_line(queue))
+        for backfill in status.backfills():
+            self.stdout.write(_backfill_line(backfill, now))
         self._section("Scheduled jobs (latest occurrence)")
         for job in status.jobs() or []:
             done = f"finished {_ago(job.finished_at, now)}" if job.finished_at else "not finished"
@@ -66,6 +69,13 @@ def _queue_line(queue: status.QueueState) -> str:
         counts = f"waiting {queue.waiting:,}, scheduled {queue.scheduled:,}"
     line = f"  {queue.name:<12} {counts}, running {queue.running:,}, failed {queue.failed:,}"
     return line + (f"; last error: {queue.last_error[:200]}" if queue.last_error else "")
+
+
+def _backfill_line(backfill: Backfill, now: datetime) -> str:
+    done = f"{backfill.done_count:,}" + (f" of {backfill.total:,}" if backfill.total else "")
+    error = f"; {backfill.error[:200]}" if backfill.error and backfill.state != "done" else ""
+    moved = _ago(backfill.updated_at, now)
+    return f"  backfill {backfill.key}: {backfill.state}, {done}, last moved {moved}{error}"
 
 
 def _run(run: IngestRun | None, now: datetime) -> str:
