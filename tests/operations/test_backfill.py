@@ -56,12 +56,12 @@ def test_an_interrupted_snapshot_backfill_continues_where_it_stopped(
     with pytest.raises(KeyboardInterrupt):
         resume_backfill(snapshot_key(snapshot), on_progress=interrupt_after_two_batches)
     saved = Backfill.objects.get()
-    assert (saved.state, saved.position) == ("queued", "80")
+    assert (saved.state, saved.position) == ("stopped", "80")
     assert Paper.objects.count() == 80  # the two committed batches, nothing half-written
 
     out = StringIO()
     call_command("status", stdout=out)
-    assert f"backfill {snapshot_key(snapshot)}: queued, " in out.getvalue()
+    assert f"backfill {snapshot_key(snapshot)}: stopped, " in out.getvalue()
     report = resume_backfill(snapshot_key(snapshot))
     assert report.summary.fetched == 70  # only the lines after the saved position
     assert Paper.objects.count() == 150

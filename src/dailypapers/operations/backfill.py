@@ -79,9 +79,11 @@ def resume_backfill(key: str, on_progress: Progress | None = None) -> BackfillRe
     try:
         summary = run_source(source, progress=False)
     except BaseException as error:
-        # KeyboardInterrupt too: the position of the last committed batch is kept, and the
-        # backfill is queued again, not lost (the tick resumes a stalled one).
-        state = Backfill.State.QUEUED if isinstance(error, KeyboardInterrupt) else "failed"
+        # KeyboardInterrupt too: the position of the last committed batch is kept. Stopped by
+        # the operator, it waits for them; failed, or killed outright (left "running"), the
+        # tick queues it again once it stops moving.
+        stopped = isinstance(error, KeyboardInterrupt)
+        state = Backfill.State.STOPPED if stopped else Backfill.State.FAILED
         _update(backfill, state=state, error=f"{type(error).__name__}: {error}"[:2000])
         raise
     _update(backfill, state=Backfill.State.DONE)

@@ -36,6 +36,7 @@ class Backfill(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
+        STOPPED = "stopped"  # Ctrl-C: waits for the operator to run it again
         DONE = "done"
         FAILED = "failed"
 
