@@ -7,6 +7,8 @@ with the `tokenizers` library, so the product needs no torch. See model/README.m
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -62,7 +64,13 @@ class NullEmbedder:
 
 
 class OnnxEmbedder:
-    """all-MiniLM-L6-v2 on ONNX Runtime: mean pooling over real tokens, then L2 normalization."""
+    """all-MiniLM-L6-v2 on ONNX Runtime: mean pooling over real tokens, then L2 normalization.
+
+    `embed` sorts the texts by length, cuts them into batches of `batch_size`, runs up to
+    `threads` batches at once (each model run on one core: texts, not matrix tiles, are what
+    parallelizes well at these sizes) and returns the rows in input order. With
+    `concurrent=False` one run at a time uses every thread instead (the previous way).
+    """
 
     model_id = MODEL_ID
 
@@ -72,6 +80,8 @@ class OnnxEmbedder:
         *,
         threads: int | None = None,
         batch_size: int = BATCH_SIZE,
+        max_tokens: int = MAX_TOKENS,
+        concurrent: bool = True,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
@@ -83,10 +93,15 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         # Padding is done per batch below, after sorting by length.
         self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_truncation(max_tokens)
+        self.threads, self.batch_size, self.max_tokens = (
+            threads or available_cores(),
+            batch_size,
+            max_tokens,
+        )
+        self.concurrent = concurrent and self.threads > 1
         options = onnxruntime.SessionOptions()
-        self.threads = threads or _available_cores()
-        options.intra_op_num_threads = self.threads
+        options.intra_op_num_threads = 1 if self.concurrent else self.threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = onnxruntime.InferenceSession(
@@ -95,17 +110,32 @@ class OnnxEmbedder:
         self.input_names = {node.name for node in self.session.get_inputs()}
         output = self.session.get_outputs()[0]
         self.output_name, self.dimension = output.name, int(output.shape[-1])
-        self.batch_size = batch_size
+        self._pool: ThreadPoolExecutor | None = None
+
+    def describe(self) -> str:
+        runs = f"{self.threads} runs at once" if self.concurrent else f"{self.threads} threads"
+        return f"{self.model_id}, batches of {self.batch_size}, {self.max_tokens} tokens, {runs}"
 
     def embed(self, texts: list[str]) -> Vectors:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(texts)
-        # With batch_size > 1, texts of similar length share a batch, so padding stays small.
+        # Texts of similar length share a batch, so padding stays small.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            vectors[rows] = self._embed_batch([encodings[i].ids for i in rows])
+        batches = [
+            order[start : start + self.batch_size]
+            for start in range(0, len(order), self.batch_size)
+        ]
+        token_ids = [[encodings[i].ids for i in rows] for rows in batches]
+        for rows, batch in zip(batches, self._run_all(token_ids), strict=True):
+            vectors[rows] = batch
         return vectors
+
+    def _run_all(self, token_ids: list[list[list[int]]]) -> Iterator[Vectors]:
+        if not self.concurrent or len(token_ids) < 2:
+            return map(self._embed_batch, token_ids)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-embed")
+        return self._pool.map(self._embed_batch, token_ids)
 
     def _embed_batch(self, token_ids: list[list[int]]) -> Vectors:
         ids = np.zeros((len(token_ids), max(map(len, token_ids))), dtype=np.int64)
@@ -131,7 +161,8 @@ def _normalize(vectors: Vectors) -> Vectors:
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
-def _available_cores() -> int:
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

@@ -1,0 +1,181 @@
+"""Benchmark: embedding throughput on real arXiv papers, and hybrid quality on SciFact train.
+
+Usage: .venv/bin/python bench/embed_speed.py [--papers 3000] [--threads N] [--quality]
+       [--model-dir DIR] [--max-tokens N] [--batch-size N]
+Embeds a seeded random sample of the 180,936 real papers (title and abstract, as the indexer
+does) with the embedder the site builds, and prints papers/s of wall-clock time and the CPU
+time per paper (time.process_time, every thread of this process), from which the rate two
+idle cores allow follows: cores / CPU-seconds per paper. The reference, in the same run, is
+the previous way (one text per model run, every core inside the run) on a tenth of the
+sample. --quality adds nDCG@10 on SciFact train: dense (exact cosine) and hybrid (the site's
+tantivy ranking fused with the dense one as search/hybrid.py fuses, SEARCH_* settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from dailypapers.search.embeddings import (  # noqa: E402
+    MAX_TOKENS,
+    Embedder,
+    OnnxEmbedder,
+    available_cores,
+    paper_text,
+)
+
+if TYPE_CHECKING:
+    from dailypapers.search.beir import BeirDataset
+
+DATA = ROOT.parent / "shared" / "data"
+ARXIV = DATA / "arxiv" / "arxiv_metadata.jsonl.gz"
+SCIFACT = DATA / "scifact"
+SEED = 0
+CANDIDATES = 100
+
+
+@dataclass
+class Rate:
+    papers: int
+    wall_s: float
+    cpu_s: float
+
+    def line(self, label: str, cores: int) -> str:
+        cpu_ms = 1000 * self.cpu_s / self.papers
+        return (
+            f"| {label} | {self.papers:,} | {self.papers / self.wall_s:.1f} | {cpu_ms:.2f} | "
+            f"{cores * self.papers / self.cpu_s:.1f} |"
+        )
+
+
+def arxiv_texts(count: int) -> list[str]:
+    """`count` real papers picked at random (seed 0) from the 180,936, as the indexer embeds."""
+    with gzip.open(ARXIV, "rt", encoding="utf-8") as lines:
+        raw = lines.readlines()
+    picked = random.Random(SEED).sample(raw, min(count, len(raw)))
+    return [paper_text(row["title"], row["abstract"]) for row in map(json.loads, picked)]
+
+
+def measure(embedder: Embedder, texts: list[str]) -> tuple[Rate, np.ndarray]:
+    embedder.embed(texts[:8])  # warm up: the first run allocates
+    wall, cpu = time.perf_counter(), time.process_time()
+    vectors = embedder.embed(texts)
+    return Rate(len(texts), time.perf_counter() - wall, time.process_time() - cpu), vectors
+
+
+def throughput(args: argparse.Namespace, embedder: OnnxEmbedder) -> None:
+    texts = arxiv_texts(args.papers)
+    tokens = [len(e.ids) for e in embedder.tokenizer.encode_batch(texts)]
+    cores = available_cores()
+    print(
+        f"{len(texts):,} real arXiv papers (title and abstract), {np.mean(tokens):.0f} tokens "
+        f"on average at most {embedder.max_tokens}; {cores} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the start\n"
+    )
+    print(
+        "| embedder | papers | papers/s (wall) | CPU ms per paper "
+        "| papers/s the CPU time allows on these cores |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    rate, _ = measure(embedder, texts)
+    print(rate.line(f"{embedder.describe()} (measured)", cores), flush=True)
+    reference = OnnxEmbedder(
+        args.model_dir, threads=cores, batch_size=1, max_tokens=MAX_TOKENS, concurrent=False
+    )
+    before, _ = measure(reference, texts[: max(len(texts) // 10, 50)])
+    print(rate_line_reference(before, reference, cores))
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
+
+
+def rate_line_reference(rate: Rate, reference: OnnxEmbedder, cores: int) -> str:
+    return rate.line(f"reference: {reference.describe()}", cores)
+
+
+def quality(args: argparse.Namespace, embedder: OnnxEmbedder) -> None:
+    """nDCG@10 on SciFact train: dense alone and fused with the site's lexical ranking."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import tune_search
+
+    os.environ["SEARCH_EMBEDDER"] = "null"  # the lexical index only; vectors come from here
+    tune_search.configure(Path(tempfile.mkdtemp(prefix="dailypapers-embed-speed-")))
+    from django.conf import settings
+
+    from dailypapers.search.evaluate import load_beir
+
+    dataset = load_beir(SCIFACT, "train")
+    beir_ids = tune_search.prepare(dataset)
+    lexical = tune_search.site_rankings(dataset, "lexical")
+    dense = dense_rankings(embedder, dataset, beir_ids)
+    fuse = tune_search.rrf(
+        settings.SEARCH_RRF_K, settings.SEARCH_LEXICAL_WEIGHT / settings.SEARCH_DENSE_WEIGHT
+    )
+    hybrid = tune_search.fused(lexical, dense, CANDIDATES, fuse)
+    print("\nSciFact train, 809 claims over 5,183 abstracts\n")
+    print("| mode | nDCG@10 | Recall@100 |\n|---|---:|---:|")
+    for mode, ranked in [
+        ("lexical", tune_search.ids_of(lexical)),
+        ("dense", tune_search.ids_of(dense)),
+        ("hybrid", hybrid),
+    ]:
+        result = tune_search.score(dataset, beir_ids, mode, ranked)
+        print(f"| {mode} | {result.ndcg_at_10:.4f} | {result.recall_at_100:.4f} |")
+
+
+def dense_rankings(
+    embedder: Embedder, dataset: BeirDataset, beir_ids: dict[int, str]
+) -> dict[str, list[tuple[int, float]]]:
+    """Exact inner-product rankings of each claim over every abstract: paper ids, scores."""
+    by_beir = {beir: pk for pk, beir in beir_ids.items()}
+    # As the site stores them: evaluate.load_corpus titles an untitled document "Untitled".
+    docs = embedder.embed([paper_text(d.title or "Untitled", d.text) for d in dataset.documents])
+    doc_ids = [by_beir[d.doc_id] for d in dataset.documents]
+    query_ids = list(dataset.queries)
+    scores = embedder.embed([dataset.queries[q] for q in query_ids]) @ docs.T
+    rankings = {}
+    for row, query_id in enumerate(query_ids):
+        best = np.argsort(-scores[row], kind="stable")[:CANDIDATES]
+        rankings[query_id] = [(doc_ids[i], float(scores[row, i])) for i in best]
+    return rankings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=3000)
+    parser.add_argument("--threads", type=int, help="default: every core")
+    parser.add_argument("--model-dir", type=Path, help="an ONNX model directory (default: shipped)")
+    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
+    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--quality", action="store_true", help="also nDCG@10 on SciFact train")
+    parser.add_argument("--no-speed", action="store_true", help="quality only")
+    args = parser.parse_args()
+    if not ARXIV.is_file() or not SCIFACT.is_dir():
+        print(f"benchmark data missing: {DATA} (it lives in ../shared/data)", file=sys.stderr)
+        return 2
+    options = {"batch_size": args.batch_size} if args.batch_size else {}
+    embedder = OnnxEmbedder(
+        args.model_dir, threads=args.threads, max_tokens=args.max_tokens, **options
+    )
+    print(f"command: .venv/bin/python {' '.join(sys.argv)}\n")
+    if not args.no_speed:
+        throughput(args, embedder)
+    if args.quality:
+        quality(args, embedder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
