@@ -141,3 +141,16 @@ def test_more_like_a_collection_ranks_by_that_collection_only(
     picks = feed.more_like_collection(space, span, 2)
     assert titles(picks)[0] == "Dwarf galaxies in the local group"
     assert picks[0].reason == "your collection Space"
+
+
+def test_the_background_job_scores_arrivals_for_active_members_once(
+    ada: User, week: dict[str, Paper]
+) -> None:
+    from dailypapers.recommend.tasks import score_new_papers
+
+    set_vote(ada, embedded("Graph neural networks for small molecules", OLD).id, True, lambda: None)
+    assert score_new_papers() == "0 scores for 0 members"  # never opened /for-you
+    ranked(ada)
+    embedded("Graph neural networks for small molecules and crystals", DAY)
+    assert score_new_papers() == "1 scores for 1 members"
+    assert score_new_papers() == "0 scores for 1 members"

@@ -15,7 +15,9 @@ from django.db.models import Count, Max
 from dailypapers.community.models import CollectionItem, Vote
 from dailypapers.papers.models import PaperAuthor
 from dailypapers.recommend.models import Feedback, ReaderChoices
-from dailypapers.search.engine import DIMENSION, get_engine
+from dailypapers.search import engine as engine_module
+from dailypapers.search.embeddings import MODEL_ID
+from dailypapers.search.engine import DIMENSION
 from dailypapers.search.models import SearchDocument
 
 AUTHOR_PAPERS = 20  # of each picked author, their newest papers seed the feed
@@ -78,8 +80,11 @@ def signature(user: User) -> str:
 
 
 def model_id() -> str:
-    """The embedding model whose stored vectors the feed compares."""
-    return get_engine().embedder.model_id
+    """The embedding model whose stored vectors the feed compares: the engine's when this
+    process has one, else the configured model's (no need to load it just to name it)."""
+    if engine_module._engine is not None:
+        return engine_module._engine.embedder.model_id
+    return "null" if settings.SEARCH_EMBEDDER == "null" else MODEL_ID
 
 
 def vectors_of(paper_ids: list[int]) -> dict[int, np.ndarray]:

@@ -1,0 +1,238 @@
+"""The offline evaluation of bench/recommend.py (issue 13): authors are readers whose
+interests we know. For every author with at least 8 papers in the arXiv file, seed with all
+but their newest 2, rank every paper that entered the feed in the weeks of those 2 (their
+seeds left out, as /for-you leaves out what a member already has), and score where the
+held-out pair lands: recall@20 and nDCG@20, averaged over authors, for four rankers.
+
+- popularity: the feed's order for everyone (upvotes, then newest); the file carries no
+  upvotes, so newest first.
+- svm: arxiv-sanity-lite's serve.py svm_rank: TF-IDF (compute.py's settings) over title and
+  abstract, LinearSVC(class_weight="balanced", C=0.01, tol=1e-6, max_iter=10000) with the seeds
+  positive and every other paper of the ranked set negative, ranked by decision_function.
+- centroid: cosine to the mean seed vector.
+- dailypapers: recommend/scoring.py score_candidates, the function /for-you ranks with.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import multiprocessing
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
+MIN_PAPERS = 8
+HELD_OUT = 2
+K = 20
+CHUNK = 2000
+METHODS = ("popularity", "svm", "centroid", "dailypapers")
+
+
+def log(message: str) -> None:
+    print(f"[recommend] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Corpus:
+    titles: list[str]
+    abstracts: list[str]
+    texts: list[str]  # title and abstract, what the TF-IDF reads
+    days: np.ndarray  # feed day ordinal per paper
+    weeks: np.ndarray  # Monday ordinal of the feed week
+    published: np.ndarray  # newest-first key for the popularity order
+    authors: dict[str, list[int]] = field(default_factory=dict)
+
+
+def load(path: Path = DATA) -> Corpus:
+    titles, abstracts, texts, days, published = [], [], [], [], []
+    authors: dict[str, list[int]] = defaultdict(list)
+    with gzip.open(path, "rt") as lines:
+        for row, line in enumerate(lines):
+            paper = json.loads(line)
+            titles.append(paper["title"])
+            abstracts.append(paper.get("abstract") or "")
+            texts.append(f"{paper['title']} {paper.get('abstract') or ''}")
+            # The feed day as the ingest sets it (ingest/sources/jsonl.py): first seen, else
+            # published (the announcement day is within a day or two of it).
+            seen = paper.get("first_seen") or paper.get("published")
+            day = date.fromisoformat(seen[:10]).toordinal()
+            days.append(day)
+            published.append(
+                date.fromisoformat(paper["published"][:10]).toordinal()
+                if paper.get("published")
+                else day
+            )
+            for name in dict.fromkeys(paper.get("authors") or []):
+                authors[name].append(row)
+    day_array = np.array(days, dtype=np.int64)
+    weeks = day_array - (day_array - 1) % 7  # ordinal 1 (0001-01-01) was a Monday
+    kept = {name: rows for name, rows in authors.items() if len(rows) >= MIN_PAPERS}
+    return Corpus(titles, abstracts, texts, day_array, weeks, np.array(published), kept)
+
+
+def vectors(corpus: Corpus, cache: Path, text: str) -> np.ndarray:
+    """The product's embedding of every paper (title, or title and abstract), computed once
+    in CHUNK-row files under cache/<text>/ and read back on later runs."""
+    from dailypapers.search.embeddings import OnnxEmbedder, paper_text
+
+    folder = cache / text
+    folder.mkdir(parents=True, exist_ok=True)
+    embedder = None
+    parts = []
+    for start in range(0, len(corpus.titles), CHUNK):
+        path = folder / f"{start:07d}.npy"
+        if not path.exists():
+            embedder = embedder or OnnxEmbedder()
+            rows = range(start, min(start + CHUNK, len(corpus.titles)))
+            inputs = [
+                corpus.titles[i]
+                if text == "title"
+                else paper_text(corpus.titles[i], corpus.abstracts[i])
+                for i in rows
+            ]
+            np.save(path, embedder.embed(inputs))
+            log(f"embedded {rows.stop:,} of {len(corpus.titles):,}")
+        parts.append(np.load(path))
+    return np.concatenate(parts).astype(np.float32)
+
+
+def tfidf(corpus: Corpus, cache: Path, fit_docs: int, seed: int):  # type: ignore[no-untyped-def]
+    """compute.py's vectorizer (fitted on a random subset, its --max_docs) over every paper,
+    computed once into the cache (6 minutes under load) and read back on later runs."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    path = cache / f"tfidf-{len(corpus.texts)}-{fit_docs}-{seed}.npz"
+    if path.exists():
+        return sparse.load_npz(path).tocsr()
+
+    vectorizer = TfidfVectorizer(
+        input="content",
+        encoding="utf-8",
+        decode_error="replace",
+        strip_accents="unicode",
+        lowercase=True,
+        analyzer="word",
+        stop_words="english",
+        token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b",
+        ngram_range=(1, 2),
+        max_features=20000,
+        norm="l2",
+        use_idf=True,
+        smooth_idf=True,
+        sublinear_tf=True,
+        max_df=0.1,
+        min_df=5,
+    )
+    rng = np.random.default_rng(seed)
+    sample = rng.choice(len(corpus.texts), size=min(fit_docs, len(corpus.texts)), replace=False)
+    vectorizer.fit(corpus.texts[i] for i in sample)
+    matrix = vectorizer.transform(corpus.texts).astype(np.float32).tocsr()
+    cache.mkdir(parents=True, exist_ok=True)
+    sparse.save_npz(path, matrix)
+    return matrix
+
+
+@dataclass
+class Case:
+    seeds: np.ndarray
+    held_out: np.ndarray
+    pool: np.ndarray  # the ranked set: the held-out weeks' papers, seeds left out
+
+
+def cases(corpus: Corpus) -> list[Case]:
+    by_week: dict[int, list[int]] = defaultdict(list)
+    for row, week in enumerate(corpus.weeks.tolist()):
+        by_week[week].append(row)
+    week_rows = {week: np.array(rows) for week, rows in by_week.items()}
+    out = []
+    for rows in corpus.authors.values():
+        ordered = sorted(rows, key=lambda r: (corpus.days[r], r))
+        seeds, held = np.array(ordered[:-HELD_OUT]), np.array(ordered[-HELD_OUT:])
+        weeks = sorted({int(corpus.weeks[r]) for r in held})
+        pool = np.concatenate([week_rows[w] for w in weeks])
+        pool = np.setdiff1d(pool, seeds, assume_unique=True)
+        out.append(Case(seeds, held, pool))
+    return out
+
+
+def metrics(ranked: np.ndarray, held: np.ndarray) -> tuple[float, float]:
+    top = ranked[:K]
+    hits = np.isin(top, held)
+    recall = hits.sum() / len(held)
+    dcg = sum(1 / math.log2(i + 2) for i in np.flatnonzero(hits))
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(held), K)))
+    return float(recall), float(dcg / ideal)
+
+
+# Set in the parent before the workers fork, so they share the arrays without copying.
+_shared: dict[str, object] = {}
+
+
+def evaluate(case: Case) -> dict[str, tuple[float, float]]:
+    from sklearn import svm
+
+    from dailypapers.recommend.scoring import score_candidates
+
+    corpus: Corpus = _shared["corpus"]  # type: ignore[assignment]
+    dense: np.ndarray = _shared["vectors"]  # type: ignore[assignment]
+    sparse = _shared["tfidf"]
+    pool = case.pool
+    results = {}
+    newest = pool[np.lexsort((-pool, -corpus.published[pool]))]
+    results["popularity"] = metrics(newest, case.held_out)
+    rows = np.concatenate([case.seeds, pool])
+    labels = np.zeros(len(rows), dtype=np.float32)
+    labels[: len(case.seeds)] = 1
+    classifier = svm.LinearSVC(class_weight="balanced", max_iter=10000, tol=1e-6, C=0.01)
+    classifier.fit(sparse[rows], labels)  # type: ignore[index]
+    decision = classifier.decision_function(sparse[pool])  # type: ignore[index]
+    results["svm"] = metrics(pool[np.argsort(-decision, kind="stable")], case.held_out)
+    seeds, candidates = dense[case.seeds], dense[pool]
+    centre = seeds.mean(axis=0)
+    centre /= np.linalg.norm(centre) or 1.0
+    results["centroid"] = metrics(
+        pool[np.argsort(-(candidates @ centre), kind="stable")], case.held_out
+    )
+    ours = score_candidates(seeds, candidates).scores
+    results["dailypapers"] = metrics(pool[np.argsort(-ours, kind="stable")], case.held_out)
+    return results
+
+
+def run(cache: Path, text: str, workers: int, limit: int | None, seed: int) -> dict[str, object]:
+    started = time.perf_counter()
+    corpus = load()
+    log(f"{len(corpus.titles):,} papers, {len(corpus.authors):,} authors with >= {MIN_PAPERS}")
+    _shared["vectors"] = vectors(corpus, cache, text)
+    _shared["tfidf"] = tfidf(corpus, cache, 50_000, seed)
+    _shared["corpus"] = corpus
+    log(f"features ready in {time.perf_counter() - started:.0f} s")
+    todo = cases(corpus)
+    if limit:
+        rng = np.random.default_rng(seed)
+        todo = [todo[i] for i in sorted(rng.choice(len(todo), size=limit, replace=False))]
+    sums = {m: [0.0, 0.0] for m in METHODS}
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for done, result in enumerate(pool.imap_unordered(evaluate, todo, chunksize=64), 1):
+            for method, (recall, ndcg) in result.items():
+                sums[method][0] += recall
+                sums[method][1] += ndcg
+            if done % 2000 == 0:
+                log(f"{done:,} of {len(todo):,} authors, {time.perf_counter() - started:.0f} s")
+    n = len(todo)
+    return {
+        "authors": n,
+        "recall@20": {m: round(sums[m][0] / n, 4) for m in METHODS},
+        "ndcg@20": {m: round(sums[m][1] / n, 4) for m in METHODS},
+        "seconds": round(time.perf_counter() - started),
+        "pool_median": int(np.median([len(c.pool) for c in todo])),
+    }
