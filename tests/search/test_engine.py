@@ -15,7 +15,7 @@ from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
 from dailypapers.search.engine import SearchEngine
-from dailypapers.search.vectors import ExactVectorIndex, HnswVectorIndex
+from dailypapers.search.vectors import ExactVectorIndex, LayeredVectorIndex
 from tests.search.doubles import WordHashEmbedder
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +53,13 @@ def test_a_reader_catches_up_with_what_the_indexer_wrote(tmp_path: Path) -> None
     assert len(reader.vectors) == 3
 
 
-def test_snapshot_brings_hnsw_and_later_papers_still_arrive(tmp_path: Path) -> None:
+def test_the_vector_file_is_mapped_and_later_papers_still_arrive(tmp_path: Path) -> None:
     first = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
     add_papers("graph transformers", "protein language models")
     indexer.update_index(first.embedder, first.lexical)
     first.save_snapshot()
     started = SearchEngine(tmp_path, WordHashEmbedder(), in_database=False)
-    assert isinstance(started.vectors, HnswVectorIndex)
+    assert isinstance(started.vectors, LayeredVectorIndex)
     assert len(started.vectors) == 2
     add_papers("weather forecasting")
     indexer.update_index(first.embedder, first.lexical)

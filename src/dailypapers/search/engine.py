@@ -1,16 +1,19 @@
 """The per-process search engine: the lexical index, the vector index and the query embedder.
 
-The vector index lives in memory and catches up from the search documents in the database at
-most once a second, so a paper embedded by the background job is searchable everywhere soon
-after, without any process coordinating with another (docs/search.md).
+The vectors are the machine's memory-mapped file (built by the indexer from the search
+documents) plus those saved since, which each process catches up from the database at most
+once a second, so a paper embedded by the background job is searchable everywhere soon after,
+without any process coordinating with another (docs/search.md).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Max
 
 from dailypapers.search.embeddings import (
     Embedder,
@@ -32,9 +36,11 @@ from dailypapers.search.lexical import TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
 from dailypapers.search.vectors import (
     ExactVectorIndex,
-    HnswVectorIndex,
+    LayeredVectorIndex,
     PgVectorIndex,
+    UsearchVectorIndex,
     VectorIndex,
+    build_vector_file,
     pgvector_enabled,
 )
 
@@ -44,10 +50,13 @@ DIMENSION = 384
 # that committed late may carry an earlier timestamp. The ones already held are skipped, so a
 # look costs a query, not a re-add (re-adding 250 vectors to HNSW took 200 ms in a request).
 CATCH_UP_MARGIN = timedelta(seconds=5)
-# Below this many vectors exact search is fast enough and needs no snapshot; above, a new
-# snapshot is built once this share of the vectors is missing from the last (docs/search.md).
+# Below this many vectors exact search is fast enough and needs no file; above, a new file is
+# built once this share of the vectors, or this many, are missing from the last: each process
+# holds those in an exact index of its own (docs/search.md, "Vectors").
 SNAPSHOT_MIN_VECTORS = 1000
 SNAPSHOT_STALE_SHARE = 0.05
+SNAPSHOT_STALE_MAX = 20_000
+READ_BATCH = 20_000
 
 
 # Set in web processes (wsgi.py, asgi.py): their model embeds one short query at a time.
@@ -110,6 +119,7 @@ class SearchEngine:
         # (paper, saved at) of the vectors added from within the margin: not added twice.
         self._recent: set[tuple[int, datetime]] = set()
         self._checked = 0.0
+        self._file_seen: tuple[int, int] | None = None  # the manifest's (inode, mtime)
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
         if in_database is None:  # see docs/search.md, "Measured: speed" (PostgreSQL)
@@ -118,11 +128,12 @@ class SearchEngine:
         if self.in_database:
             self.vectors = PgVectorIndex(embedder.model_id, settings.SEARCH_HNSW_EF)
         else:
-            self._load_snapshot()
+            self._open_file()
 
     @property
     def snapshot_path(self) -> Path:
-        return self.directory / f"vectors-{_slug(self.embedder.model_id)}.hnsw"
+        """The manifest naming the machine's current vector file and its watermark."""
+        return self.directory / f"vectors-{_slug(self.embedder.model_id)}.json"
 
     def embed_query(self, text: str, budget_ms: float) -> Vectors:
         """The query's vector, or EmbedderUnavailable when the model fails or is too slow."""
@@ -153,6 +164,7 @@ class SearchEngine:
             if not force and time.monotonic() - self._checked < 1.0:
                 return 0
             self._checked = time.monotonic()
+            self._open_file()
             docs = SearchDocument.objects.filter(
                 model_id=self.embedder.model_id, vector__isnull=False
             )
@@ -169,49 +181,97 @@ class SearchEngine:
             return len(fresh)
 
     def save_snapshot(self) -> None:
-        """Build an HNSW graph of every vector and save it, so processes start fast."""
+        """Build the machine's vector file from the rows and switch every process to it.
+
+        The rows up to the newest `indexed_at` go in; the manifest, replaced atomically, names
+        the file and that watermark. Older files are unlinked: a process that still maps one
+        keeps reading it until its next look (docs/search.md, "Vectors")."""
         if self.in_database:
             return
+        docs = SearchDocument.objects.filter(model_id=self.embedder.model_id, vector__isnull=False)
+        watermark = docs.aggregate(newest=Max("indexed_at"))["newest"]
+        if watermark is None:
+            return
+        rows = docs.filter(indexed_at__lte=watermark)
+        name = f"vectors-{_slug(self.embedder.model_id)}-{time.time_ns()}.usearch"
+        threads = settings.SEARCH_EMBED_THREADS or os.cpu_count() or 1
+        count = build_vector_file(self.directory / name, _batches(rows), threads)
+        manifest = {"file": name, "watermark": watermark.isoformat(), "vectors": count}
+        temporary = self.snapshot_path.with_name(self.snapshot_path.name + ".tmp")
+        temporary.write_text(json.dumps(manifest))
+        os.replace(temporary, self.snapshot_path)
+        self._remove_old_files(keep=name)
         self.catch_up(force=True)
-        rows = SearchDocument.objects.filter(model_id=self.embedder.model_id, vector__isnull=False)
-        hnsw = HnswVectorIndex(DIMENSION, ef_search=settings.SEARCH_HNSW_EF)
-        ids, vectors = _matrix(rows.values_list("paper_id", "vector"))
-        hnsw.add(ids, vectors)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        hnsw.save(self.snapshot_path)
-        watermark = rows.order_by("-indexed_at").values_list("indexed_at", flat=True).first()
-        if watermark:
-            self.snapshot_path.with_suffix(".watermark").write_text(watermark.isoformat())
 
     def snapshot_is_stale(self) -> bool:
-        """Whether enough vectors arrived since the last snapshot to build a new one."""
+        """Whether enough vectors arrived since the last file to build a new one."""
         if self.in_database:
             return False
         documents = SearchDocument.objects.filter(
             model_id=self.embedder.model_id, vector__isnull=False
         )
-        vectors = documents.count()
-        mark = self.snapshot_path.with_suffix(".watermark")
-        if not mark.exists():
-            return vectors >= SNAPSHOT_MIN_VECTORS
-        since = datetime.fromisoformat(mark.read_text().strip())
-        return documents.filter(indexed_at__gt=since).count() > SNAPSHOT_STALE_SHARE * vectors
+        manifest = self._manifest()
+        if manifest is None:
+            return documents.count() >= SNAPSHOT_MIN_VECTORS
+        since = datetime.fromisoformat(manifest["watermark"])
+        newer = documents.filter(indexed_at__gt=since).count()
+        return newer > min(SNAPSHOT_STALE_SHARE * int(manifest["vectors"]), SNAPSHOT_STALE_MAX)
 
     def _add(self, rows: Sequence[tuple[int, object, datetime]]) -> None:
-        # Never switch to HNSW here: building a graph of 100k+ vectors takes a minute, too
-        # long for a request. The snapshot (search reindex, the worker) brings HNSW in.
+        # Never build a graph here: at 100k+ vectors that takes minutes, too long for a
+        # request. The indexer builds the file (search update, search reindex).
         ids, vectors = _matrix((pk, vector) for pk, vector, _ in rows)
         self.vectors.add(ids, vectors)
 
-    def _load_snapshot(self) -> None:
-        path, mark = self.snapshot_path, self.snapshot_path.with_suffix(".watermark")
-        if not (path.exists() and mark.exists()):
-            return
+    def _manifest(self) -> dict[str, str] | None:
         try:
-            self.vectors = HnswVectorIndex.load(path, DIMENSION, settings.SEARCH_HNSW_EF)
-            self._watermark = datetime.fromisoformat(mark.read_text().strip())
-        except (RuntimeError, ValueError, OSError) as error:
-            log.warning("ignoring unreadable vector snapshot %s: %s", path, error)
+            manifest: dict[str, str] = json.loads(self.snapshot_path.read_text())
+        except (OSError, ValueError):
+            return None
+        return manifest
+
+    def _open_file(self) -> None:
+        """Map the machine's current vector file, if the indexer built a new one since the
+        last look; the vectors saved after its watermark are then read again."""
+        try:
+            stat = self.snapshot_path.stat()
+        except OSError:
+            return
+        seen = (stat.st_ino, stat.st_mtime_ns)
+        if seen == self._file_seen:
+            return
+        manifest = self._manifest()
+        try:
+            if manifest is None:
+                raise ValueError("unreadable manifest")
+            base = UsearchVectorIndex.open(
+                self.directory / manifest["file"], settings.SEARCH_HNSW_EF
+            )
+            watermark = datetime.fromisoformat(manifest["watermark"])
+        except (KeyError, RuntimeError, ValueError, OSError) as error:
+            log.warning("ignoring unreadable vector file %s: %s", self.snapshot_path, error)
+            return
+        self.vectors = LayeredVectorIndex(base, DIMENSION)
+        self._watermark, self._recent, self._file_seen = watermark, set(), seen
+
+    def _remove_old_files(self, keep: str) -> None:
+        pattern = f"vectors-{_slug(self.embedder.model_id)}"
+        for path in self.directory.glob(f"{pattern}*"):
+            if path.name != keep and path.suffix in (".usearch", ".hnsw", ".watermark"):
+                path.unlink(missing_ok=True)
+
+
+def _batches(rows: object) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(ids, vectors) of the rows, READ_BATCH at a time: 3M float32 vectors at once are 4.6 GB."""
+    chunk: list[tuple[int, object]] = []
+    pairs = rows.values_list("paper_id", "vector").iterator(chunk_size=READ_BATCH)  # type: ignore[attr-defined]
+    for pair in pairs:
+        chunk.append(pair)
+        if len(chunk) == READ_BATCH:
+            yield _matrix(chunk)
+            chunk = []
+    if chunk:
+        yield _matrix(chunk)
 
 
 def _matrix(rows: object) -> tuple[np.ndarray, np.ndarray]:

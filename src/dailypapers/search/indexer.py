@@ -9,25 +9,38 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
+from django.utils import timezone
 
 from dailypapers.papers.models import Paper
 from dailypapers.processes import command_argv
-from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, paper_text
-from dailypapers.search.lexical import IndexedPaper, TantivyLexicalIndex
+from dailypapers.search.embeddings import (
+    Embedder,
+    EmbedderUnavailable,
+    NullEmbedder,
+    paper_text,
+)
+from dailypapers.search.lexical import IndexedPaper, LexicalIndexBusy, TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
 from dailypapers.search.vectors import pgvector_enabled, write_pgvectors
 
 log = logging.getLogger(__name__)
 FIELDS = ("id", "title", "abstract", "authors", "categories", "published", "summary__keywords")
+# What the keyword index follows: a paper's row, and its keywords (summaries/).
+FOLLOWED = ("modified_at", "summary__made_at")
+# Papers saved within this margin before the keyword index's watermark are read again: a
+# transaction that committed late may carry an earlier stamp.
+FOLLOW_MARGIN = timedelta(seconds=5)
+# Papers per tantivy commit when following the papers table (docs/search.md).
+FOLLOW_BATCH = 20_000
 
 
 @dataclass
@@ -84,58 +97,134 @@ def update_index(
     batch_size: int = 256,
     on_progress: Callable[[int], object] | None = None,
 ) -> IndexReport:
-    """Index stale papers (all papers with `everything`); embed those whose text changed.
+    """Bring this host's keyword index up to the papers table, then embed the papers whose
+    text changed or that lack a vector from this model (all of them with `everything`).
 
     Papers that lack a vector from this model are embedded too, so a model that was down
     catches up on its next run.
     """
     report = IndexReport()
     if everything:
-        ids = list(Paper.objects.order_by("id").values_list("id", flat=True))
-    else:
-        stale = set(stale_papers().values_list("id", flat=True))
-        lacking = set(papers_lacking_vectors(embedder.model_id).values_list("id", flat=True))
-        ids = sorted(stale | lacking)
-    for start in range(0, len(ids), batch_size):
-        _index_batch(ids[start : start + batch_size], embedder, lexical, report, everything)
-        if on_progress:
-            on_progress(len(ids[start : start + batch_size]))
+        lexical.clear()
+    try:
+        report.indexed = follow_papers(lexical)
+    except LexicalIndexBusy:  # another process of this host follows the papers right now
+        log.info("keyword index busy: another process is bringing it up to date")
+    embed_papers(
+        embedder, report, everything=everything, batch_size=batch_size, on_progress=on_progress
+    )
     return report
 
 
-def _index_batch(
-    ids: list[int],
+def follow_papers(
+    lexical: TantivyLexicalIndex, on_progress: Callable[[int], object] | None = None
+) -> int:
+    """Index the papers saved since the index's watermarks (a paper's row, and its keywords),
+    FOLLOW_BATCH per tantivy commit, moving the watermarks after each; returns how many
+    papers were written.
+
+    Every host runs this against its own index, so each one searches the same papers with
+    no process talking to another (docs/search.md, "Keyword index per host"). Raises
+    LexicalIndexBusy when another process of this host is at it.
+    """
+    mark = lexical.read_mark() or {}
+    replace = bool(mark) or lexical.count() > 0
+    if not mark:  # a fresh index reads every paper once, its keywords included
+        newest = Paper.objects.aggregate(newest=Max("summary__made_at"))["newest"]
+        if newest is not None:
+            mark["summary__made_at"] = {"until": newest.isoformat(), "held": {}}
+    batches = (batch for stamp in FOLLOWED for batch in _paper_batches(stamp, mark, on_progress))
+    return lexical.write_batches(batches, replace=replace)
+
+
+def _paper_batches(
+    stamp: str, mark: dict[str, Any], on_progress: Callable[[int], object] | None
+) -> Iterator[tuple[list[IndexedPaper], dict[str, Any]]]:
+    """Batches of the papers whose `stamp` is past its watermark, in (stamp, id) order, read
+    a page at a time by keyset, each with the marks to record once it is committed. Papers
+    of the re-read margin that the index already holds at the same stamp are skipped."""
+    state = mark.get(stamp)
+    papers = Paper.objects.filter(**{f"{stamp}__isnull": False})
+    if state is not None:
+        since = datetime.fromisoformat(state["until"]) - FOLLOW_MARGIN
+        papers = papers.filter(**{f"{stamp}__gt": since})
+    held = {int(pk): at for pk, at in (state or {}).get("held", {}).items()}
+    after: tuple[datetime, int] | None = None
+    while True:
+        page = papers.order_by(stamp, "id")
+        if after is not None:
+            page = page.filter(
+                Q(**{f"{stamp}__gt": after[0]}) | Q(**{stamp: after[0], "id__gt": after[1]})
+            )
+        rows = list(page.values_list(*FIELDS, stamp)[:FOLLOW_BATCH])
+        if not rows:
+            return
+        after = (rows[-1][-1], rows[-1][0])
+        fresh = [row for row in rows if held.get(row[0]) != row[-1].isoformat()]
+        since = after[0] - FOLLOW_MARGIN
+        held = {pk: at for pk, at in held.items() if datetime.fromisoformat(at) > since}
+        held.update((row[0], row[-1].isoformat()) for row in rows if row[-1] > since)
+        mark[stamp] = {"until": after[0].isoformat(), "held": {str(k): v for k, v in held.items()}}
+        yield [_indexed_paper(dict(zip(FIELDS, row, strict=False))) for row in fresh], dict(mark)
+        if on_progress:
+            on_progress(len(rows))
+
+
+def embed_papers(
     embedder: Embedder,
-    lexical: TantivyLexicalIndex,
     report: IndexReport,
-    everything: bool,
+    *,
+    everything: bool = False,
+    batch_size: int = 256,
+    on_progress: Callable[[int], object] | None = None,
 ) -> None:
+    """Embed the papers that need it, saving their search documents in bulk."""
+    if isinstance(embedder, NullEmbedder):
+        report.embedding_error = embedder.reason
+        return
+    ids = papers_to_embed(embedder.model_id, everything)
+    for start in range(0, len(ids), batch_size):
+        _embed_batch(ids[start : start + batch_size], embedder, report, everything)
+        if on_progress:
+            on_progress(len(ids[start : start + batch_size]))
+
+
+def papers_to_embed(model_id: str, everything: bool = False) -> list[int]:
+    if everything:
+        return list(Paper.objects.order_by("id").values_list("id", flat=True))
+    stale = set(stale_papers().values_list("id", flat=True))
+    lacking = set(papers_lacking_vectors(model_id).values_list("id", flat=True))
+    return sorted(stale | lacking)
+
+
+def _embed_batch(ids: list[int], embedder: Embedder, report: IndexReport, everything: bool) -> None:
     rows = list(Paper.objects.filter(id__in=ids).order_by("id").values(*FIELDS))
     known = {doc.paper_id: doc for doc in SearchDocument.objects.filter(paper_id__in=ids)}
-    changed_text, changed_content = [], []
-    for row in rows:
-        doc = known.get(row["id"])
-        if everything or doc is None or doc.content_hash != _content_hash(row):
-            changed_content.append(row)
-        if (
-            doc is None
-            or doc.vector is None
-            or doc.model_id != embedder.model_id
-            or (doc.text_hash != _text_hash(row))
-        ):
-            changed_text.append(row)
+    changed_text = [
+        row
+        for row in rows
+        if everything
+        or (doc := known.get(row["id"])) is None
+        or doc.vector is None
+        or doc.model_id != embedder.model_id
+        or doc.text_hash != _text_hash(row)
+    ]
     vectors = _embed(embedder, changed_text, report)
-    if changed_content:
-        lexical.upsert(_indexed_paper(row) for row in changed_content)
+    now = timezone.now()  # indexed_at moves on: readers pick the vectors up from here
+    docs = [
+        _document_of(row, known.get(row["id"]), vectors.get(row["id"]), embedder.model_id, now)
+        for row in rows
+    ]
     with transaction.atomic():
-        saved = [
-            _save_document(row, known.get(row["id"]), vectors.get(row["id"]), embedder.model_id)
-            for row in rows
-        ]
+        SearchDocument.objects.bulk_create(
+            docs,
+            update_conflicts=True,
+            unique_fields=["paper"],
+            update_fields=["content_hash", "text_hash", "model_id", "vector", "indexed_at"],
+        )
         if pgvector_enabled():
-            write_pgvectors([(doc.paper_id, doc.vector) for doc in saved if doc.vector])
-    report.indexed += len(changed_content)
-    report.unchanged += len(rows) - len({r["id"] for r in changed_content + changed_text})
+            write_pgvectors([(pk, vector) for pk, vector in vectors.items()])
+    report.unchanged += len(rows) - len(changed_text)
 
 
 def _embed(embedder: Embedder, rows: list[dict[str, Any]], report: IndexReport) -> dict[int, bytes]:
@@ -154,15 +243,19 @@ def _embed(embedder: Embedder, rows: list[dict[str, Any]], report: IndexReport) 
     }
 
 
-def _save_document(
-    row: dict[str, Any], doc: SearchDocument | None, vector: bytes | None, model_id: str
+def _document_of(
+    row: dict[str, Any],
+    doc: SearchDocument | None,
+    vector: bytes | None,
+    model_id: str,
+    now: datetime,
 ) -> SearchDocument:
-    doc = doc or SearchDocument(paper_id=row["id"])
-    doc.content_hash = _content_hash(row)
+    fresh = SearchDocument(paper_id=row["id"], content_hash=_content_hash(row), indexed_at=now)
     if vector is not None:
-        doc.vector, doc.model_id, doc.text_hash = vector, model_id, _text_hash(row)
-    doc.save()  # indexed_at moves on: readers pick the vector up from here
-    return doc
+        fresh.vector, fresh.model_id, fresh.text_hash = vector, model_id, _text_hash(row)
+    elif doc is not None:
+        fresh.vector, fresh.model_id, fresh.text_hash = doc.vector, doc.model_id, doc.text_hash
+    return fresh
 
 
 def _indexed_paper(row: dict[str, Any]) -> IndexedPaper:

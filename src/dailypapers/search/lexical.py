@@ -6,6 +6,7 @@ tantivy rather than SQLite FTS5 or PostgreSQL tsvector: ranking a disjunctive BM
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 FIELD_BOOSTS = {"title": 0.75, "abstract": 1.0, "authors": 1.0}
 EPOCH = date(1970, 1, 1)
 RELOAD_SECONDS = 1.0
+# How far this index has followed the papers table (docs/search.md, "Keyword index per host").
+MARK_FILE = "followed-until"
 # Words so common that they only slow BM25 down; arXiv abstracts are English.
 STOP_WORDS = frozenset(
     "a an and are as at be but by for from has have in into is it its of on or that the "
@@ -44,6 +48,10 @@ class IndexedPaper:
     published: date | None = None
     # The paper's keywords (summaries/), searched with the abstract.
     keywords: list[str] = field(default_factory=list)
+
+
+class LexicalIndexBusy(RuntimeError):
+    """Another process of this machine is writing the index."""
 
 
 @dataclass
@@ -115,6 +123,47 @@ class TantivyLexicalIndex:
         self._loaded = 0.0
         return count
 
+    def write_batches(
+        self, batches: Iterable[tuple[list[IndexedPaper], dict[str, Any]]], replace: bool = True
+    ) -> int:
+        """Add each batch of papers with one commit, then record the batch's watermark, so an
+        interrupted run resumes after its last commit. `replace=False` (an empty index being
+        rebuilt) skips deleting earlier copies. LexicalIndexBusy if another process writes."""
+        try:
+            writer = self.index.writer(heap_size=256_000_000, num_threads=2)
+        except ValueError as error:  # tantivy's lock file: one writer per index
+            raise LexicalIndexBusy(str(error)) from error
+        count = 0
+        for papers, watermark in batches:
+            for paper in papers:
+                if replace:
+                    writer.delete_documents_by_term("id", paper.paper_id)
+                writer.add_document(_document(paper))
+            writer.commit()
+            self.write_mark(watermark)
+            count += len(papers)
+        writer.wait_merging_threads()
+        self._loaded = 0.0
+        return count
+
+    def read_mark(self) -> dict[str, Any] | None:
+        """How far this index has followed the papers table (the indexer's record), or None
+        if it was never filled from it."""
+        try:
+            mark: dict[str, Any] = json.loads((self.directory / MARK_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+        return mark
+
+    def write_mark(self, mark: dict[str, Any] | None) -> None:
+        path = self.directory / MARK_FILE
+        if mark is None:
+            path.unlink(missing_ok=True)
+            return
+        temporary = path.with_name(MARK_FILE + ".tmp")
+        temporary.write_text(json.dumps(mark))
+        temporary.replace(path)
+
     def delete(self, paper_ids: Iterable[int]) -> None:
         writer = self.index.writer(heap_size=32_000_000, num_threads=1)
         for paper_id in paper_ids:
@@ -128,6 +177,7 @@ class TantivyLexicalIndex:
         writer.delete_all_documents()
         writer.commit()
         writer.wait_merging_threads()
+        self.write_mark(None)
         self._loaded = 0.0
 
     def count(self) -> int:

@@ -1,15 +1,17 @@
-"""Vector indexes over paper embeddings: exact (numpy) for small corpora, HNSW for large,
-pgvector inside PostgreSQL.
+"""Vector indexes over paper embeddings: exact (numpy) for small corpora, one memory-mapped
+usearch file per machine for large ones, pgvector inside PostgreSQL.
 
-The in-memory ones are fed from the search documents in the database, so every process
-catches up incrementally; a snapshot on disk only makes start-up fast (docs/search.md).
+The file is built from the search documents in the database; each process adds the vectors
+saved since the file's watermark in a small exact index of its own (docs/search.md).
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +43,12 @@ class ExactVectorIndex:
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def __contains__(self, paper_id: int) -> bool:
+        return paper_id in self._rows
+
+    def ids(self) -> list[int]:
+        return list(self._rows)
 
     def add(self, ids: Ids, vectors: Vectors) -> None:
         with self._lock:
@@ -142,6 +150,136 @@ class HnswVectorIndex:
         index._index.load_index(str(path))
         index._index.set_ef(ef_search)
         return index
+
+
+class UsearchVectorIndex:
+    """A usearch HNSW graph of half-precision vectors in one file, opened as a read-only
+    memory map (`Index.restore(view=True)`): its pages are the kernel's page cache, shared by
+    every process of the machine that maps the same file (docs/search.md, "Vectors")."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+
+    @classmethod
+    def open(cls, path: Path, ef_search: int = 96) -> UsearchVectorIndex:
+        from usearch.index import Index
+
+        index = Index.restore(str(path), view=True)
+        if index is None:
+            raise ValueError(f"{path} is not a usearch index")
+        opened = cls(index)
+        opened.ef_search = ef_search  # usearch widens it to k when k is larger
+        return opened
+
+    @property
+    def ef_search(self) -> int:
+        return int(self._index.expansion_search)
+
+    @ef_search.setter
+    def ef_search(self, value: int) -> None:
+        self._index.expansion_search = value
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, paper_id: int) -> bool:
+        return bool(self._index.contains(paper_id))
+
+    def add(self, ids: Ids, vectors: Vectors) -> None:
+        raise TypeError("a memory-mapped vector file is read-only: build a new one")
+
+    def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
+        count = len(self)
+        if count == 0 or limit <= 0:
+            return []
+        matches = self._index.search(np.asarray(vector, dtype=np.float32), min(limit, count))
+        # usearch's "ip" distance is 1 - inner product.
+        return [
+            (int(key), 1.0 - float(distance))
+            for key, distance in zip(matches.keys, matches.distances, strict=True)
+        ]
+
+    def get(self, paper_id: int) -> Vectors | None:
+        vector = self._index.get(paper_id) if paper_id in self else None
+        return None if vector is None else np.asarray(vector, dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        """Nothing to save: the file is the index."""
+
+
+def build_vector_file(path: Path, batches: Iterable[tuple[Ids, Vectors]], threads: int) -> int:
+    """Write a usearch file of every (ids, vectors) batch; returns how many it holds.
+
+    f16: half the bytes of float32 at the same recall (docs/search.md, "Vectors"). Written
+    under a temporary name and renamed, so no reader ever maps half a file.
+    """
+    from usearch.index import Index
+
+    index: Any = None
+    for ids, vectors in batches:
+        if index is None:
+            index = Index(
+                ndim=vectors.shape[1],
+                metric="ip",
+                dtype="f16",
+                connectivity=FILE_CONNECTIVITY,
+                expansion_add=FILE_EXPANSION_ADD,
+            )
+        if len(ids):
+            index.add(ids.astype(np.uint64), vectors.astype(np.float32), threads=threads)
+    if index is None:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    index.save(str(temporary))
+    os.replace(temporary, path)
+    return len(index)
+
+
+# HNSW links per node and build breadth of the vector file (hnswlib's snapshot used 16/200).
+FILE_CONNECTIVITY = 16
+FILE_EXPANSION_ADD = 128
+
+
+class LayeredVectorIndex:
+    """The machine's vector file plus, in this process, the vectors saved since it was built.
+
+    A paper embedded again after the file was built is answered from the fresh vector only.
+    """
+
+    def __init__(self, base: UsearchVectorIndex, dimension: int) -> None:
+        self.base = base
+        self.recent = ExactVectorIndex(dimension)
+
+    @property
+    def ef_search(self) -> int:
+        return self.base.ef_search
+
+    @ef_search.setter
+    def ef_search(self, value: int) -> None:
+        self.base.ef_search = value
+
+    def __len__(self) -> int:
+        return len(self.base) + sum(1 for pk in self.recent.ids() if pk not in self.base)
+
+    def add(self, ids: Ids, vectors: Vectors) -> None:
+        self.recent.add(ids, vectors)
+
+    def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
+        if not len(self.recent):
+            return self.base.search(vector, limit)
+        # A few more from the file, since those held fresher here are dropped from its list.
+        wider = limit + min(len(self.recent), limit)
+        hits = [hit for hit in self.base.search(vector, wider) if hit[0] not in self.recent]
+        hits += self.recent.search(vector, limit)
+        return sorted(hits, key=lambda hit: -hit[1])[:limit]
+
+    def get(self, paper_id: int) -> Vectors | None:
+        vector = self.recent.get(paper_id)
+        return vector if vector is not None else self.base.get(paper_id)
+
+    def save(self, path: Path) -> None:
+        """Nothing to save: the indexer builds the file from the rows."""
 
 
 def _atomic_save(path: Path, **arrays: npt.NDArray[np.generic]) -> None:
