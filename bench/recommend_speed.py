@@ -50,7 +50,8 @@ def add_members(count: int, signals: int, seed: int) -> None:
     from dailypapers.community.models import Collection, CollectionItem, Vote
     from dailypapers.papers.models import Paper
 
-    if User.objects.filter(username__startswith="foryou").count() >= count:
+    existing = User.objects.filter(username__startswith="foryou").count()  # whole batches
+    if existing >= count:
         return
     rng = random.Random(seed)
     by_category: dict[str, list[int]] = {}
@@ -58,7 +59,7 @@ def add_members(count: int, signals: int, seed: int) -> None:
         by_category.setdefault(category, []).append(pk)
     big = [c for c, papers in by_category.items() if len(papers) >= signals]
     started = time.perf_counter()
-    for start in range(0, count, 500):
+    for start in range(existing, count, 500):
         with transaction.atomic():
             users = User.objects.bulk_create(
                 [User(username=f"foryou{n}", password="!") for n in range(start, start + 500)]
@@ -68,7 +69,7 @@ def add_members(count: int, signals: int, seed: int) -> None:
             )
             votes, items = [], []
             for user, collection in zip(users, collections, strict=True):
-                pool = by_category[rng.choice(big)] + by_category[rng.choice(big)]
+                pool = sorted({*by_category[rng.choice(big)], *by_category[rng.choice(big)]})
                 chosen = rng.sample(pool, signals)
                 votes += [Vote(user=user, paper_id=pk) for pk in chosen[: signals // 2]]
                 items += [
