@@ -112,3 +112,24 @@ def test_a_file_that_cannot_be_imported_says_why_and_keeps_nothing(
     with pytest.raises(ImportRefused, match=message):
         start_import(ada, "library.txt", data)
     assert not ImportJob.objects.exists()
+
+
+def test_the_library_command_finishes_waiting_imports(
+    papers: dict[str, int], settings: object
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.LIBRARY_IMPORT_INLINE_ENTRIES = 0  # type: ignore[attr-defined]
+    ada = User.objects.create_user("ada")
+    job = start_import(ada, "zotero.json", (LIBRARY / "zotero.json").read_bytes())
+    out = StringIO()
+    call_command("library", "status", stdout=out)
+    call_command("library", "run", "--no-progress", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 imports waiting",
+        "1 imports finished, 3 papers matched",
+    ]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
