@@ -33,7 +33,7 @@ def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
     start = query.page * query.limit
     if query.sort == "trending":
         return _trending_ids(query, now, start + query.limit)[start : start + query.limit]
-    whole = query.period is None and not (query.category or query.submitter)
+    whole = query.period is None and not (query.category or query.submitter or query.has_code)
     if whole and query.sort != "publishedAt":
         return feeds.whole_feed_ids(start, query.limit)
     if query.period is None and start + query.limit > MAX_UNPOSITIONED_OFFSET:
@@ -54,7 +54,7 @@ def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
 
 
 def _listed(query: DailyQuery) -> QuerySet[Any]:
-    return feeds.listed_rows(query.period, query.category, query.submitter)
+    return feeds.listed_rows(query.period, query.category, query.submitter, query.has_code)
 
 
 def _trending_ids(query: DailyQuery, now: datetime, needed: int) -> list[int]:
@@ -63,8 +63,8 @@ def _trending_ids(query: DailyQuery, now: datetime, needed: int) -> list[int]:
     if window is None:
         return []
     if not query.submitter:
-        return feeds.trending_ids(window, query.category, needed)
-    ids = feeds.trending_ids(window, query.category)
+        return feeds.trending_ids(window, query.category, needed, query.has_code)
+    ids = feeds.trending_ids(window, query.category, has_code=query.has_code)
     if query.submitter:
         theirs = set(_listed(query).values_list("paper_id", flat=True))
         ids = [pk for pk in ids if pk in theirs]

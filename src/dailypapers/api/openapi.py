@@ -94,6 +94,7 @@ SCHEMAS: dict[str, Any] = {
             "githubStars": _nullable("integer", minimum=0),
             "projectPage": _nullable("string"),
             **AI_FIELDS,
+            "thumbnail": _nullable("string", description="URL of the first page's image."),
         },
         "One listing item, in the shape of Hugging Face's /api/daily_papers.",
     ),
@@ -191,6 +192,11 @@ DAILY_PARAMETERS = [
         "publishedAt: newest first; trending: the trending score. "
         "Left out: the site's order (upvotes, then newest).",
         {"type": "string", "enum": ["publishedAt", "trending"]},
+    ),
+    _query(
+        "has_code",
+        "1: only papers naming a code repository (githubRepo); this site's addition.",
+        {"type": "string", "enum": ["0", "1", "true", "false"]},
     ),
     _query("p", "Page, from 0.", {"type": "integer", "minimum": 0, "maximum": MAX_PAGE}),
     _query("limit", f"Papers per page (default {DEFAULT_LIMIT}).", LIMIT),

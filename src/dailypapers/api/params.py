@@ -13,6 +13,7 @@ from dailypapers.papers.periods import Kind, Period, parse_period
 from dailypapers.search.query import MAX_QUERY_CHARS
 
 SORTS = ("publishedAt", "trending")
+FLAGS = {"": False, "0": False, "false": False, "1": True, "true": True}
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 DEFAULT_SEARCH_LIMIT = 20
@@ -32,6 +33,7 @@ class DailyQuery:
     submitter: str = ""
     category: str = ""
     sort: str = ""  # "" is the site's feed order; see docs/api.md
+    has_code: bool = False  # only papers naming a code repository (has_code=1)
     page: int = 0
     limit: int = DEFAULT_LIMIT
 
@@ -50,6 +52,7 @@ def daily_query(params: QueryDict) -> DailyQuery:
         sort=_sort(params),
         page=_integer(params, "p", 0, MAX_PAGE, 0),
         limit=_integer(params, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT),
+        has_code=_flag(params, "has_code"),
     )
 
 
@@ -88,6 +91,13 @@ def _sort(params: QueryDict) -> str:
     if "sort" in params and sort not in SORTS:
         raise ApiError(400, "sort must be publishedAt or trending.")
     return sort
+
+
+def _flag(params: QueryDict, name: str) -> bool:
+    value = params.get(name, "").lower()
+    if value not in FLAGS:
+        raise ApiError(400, f"{name} must be 1 (or true) or 0 (or false).")
+    return FLAGS[value]
 
 
 def _integer(params: QueryDict, name: str, low: int, high: int, default: int) -> int:

@@ -169,26 +169,44 @@ def keyed_rows(category: str = "") -> QuerySet[Any]:
     return rows.filter(hidden=False)
 
 
-def listed_rows(period: Period | None, category: str = "", submitter: str = "") -> QuerySet[Any]:
-    """The keyed rows of a listing: a period's or the whole feed's, a category's, a submitter's."""
+def listed_rows(
+    period: Period | None, category: str = "", submitter: str = "", has_code: bool = False
+) -> QuerySet[Any]:
+    """The keyed rows of a listing: a period's or the whole feed's, a category's, a submitter's;
+    with `has_code`, only papers naming a code repository."""
     if submitter:
         rows = visible_entries().filter(submitter_name=submitter)
         if category:
             rows = rows.filter(paper_id__in=keyed_rows(category).values("paper_id"))
     else:
         rows = keyed_rows(category)
+    if has_code:
+        rows = _with_code(rows, period)
     return rows.filter(day__range=(period.start, period.end)) if period else rows
 
 
-def period_feed(period: Period, category: str, number: Any) -> FeedPage:
+def _with_code(rows: QuerySet[Any], period: Period | None) -> QuerySet[Any]:
+    """Entries carry a has_code flag with its own index in feed order (migration 0008); a
+    category's rows keep those of the period's code entries. see docs/ranking.md"""
+    if rows.model is DailyEntry:
+        return rows.filter(has_code__in=[True])  # a bare `WHERE has_code` on SQLite: no index
+    coded = visible_entries().filter(has_code__in=[True])
+    if period:
+        coded = coded.filter(day__range=(period.start, period.end))
+    return rows.filter(paper_id__in=coded.values("paper_id"))
+
+
+def period_feed(period: Period, category: str, number: Any, has_code: bool = False) -> FeedPage:
     """A page of the period's papers by upvotes then recency; InvalidPage for a bad number.
 
-    The page reads the entries' feed-order index (a category's own rows when one is chosen);
-    the count is the day counts' sum (or the category's rows counted).
+    The page reads the entries' feed-order index (a category's own rows when one is chosen,
+    the code entries' with `has_code`); the count is the day counts' sum (or those rows
+    counted).
     """
-    entries = listed_rows(period, category)
+    entries = listed_rows(period, category, has_code=has_code)
     ids = entries.order_by(*ENTRY_FEED_ORDER).values_list("paper_id", flat=True)
-    return paginate(ids, number, count=entries.count() if category else period_count(period))
+    counted = category or has_code
+    return paginate(ids, number, count=entries.count() if counted else period_count(period))
 
 
 def categories_between(start: date, end: date) -> list[CategoryCount]:
@@ -249,15 +267,17 @@ def trending_window(now: datetime) -> TrendingWindow | None:
     return TrendingWindow(start=since.date(), end=end, reference=reference)
 
 
-def trending_feed(window: TrendingWindow, category: str, number: Any) -> FeedPage:
+def trending_feed(
+    window: TrendingWindow, category: str, number: Any, has_code: bool = False
+) -> FeedPage:
     """A page of the window's papers by trending score; see docs/ranking.md."""
     needed = _page_number(number) * settings.FEED_PAGE_SIZE
-    count = _window_entries(window, category).count()
-    return paginate(trending_ids(window, category, needed), number, count=count)
+    count = _window_entries(window, category, has_code).count()
+    return paginate(trending_ids(window, category, needed, has_code), number, count=count)
 
 
 def trending_ids(
-    window: TrendingWindow, category: str = "", needed: int | None = None
+    window: TrendingWindow, category: str = "", needed: int | None = None, has_code: bool = False
 ) -> list[int]:
     """Ids of the papers in the trending window, best score first: all, or the first `needed`.
 
@@ -266,7 +286,7 @@ def trending_ids(
     `needed` of them are read; the others (voted or submitted at a time, few) are all scored.
     see docs/ranking.md, "Performance"
     """
-    entries = _window_entries(window, category)
+    entries = _window_entries(window, category, has_code)
     fields = ("paper_id", "upvotes", "published_ts", "submitted_at", "day")
     plain = Q(upvotes=0, submitted_at__isnull=True)
     rows = list(entries.exclude(plain).values_list(*fields))
@@ -287,9 +307,13 @@ def trending_ids(
     return ranked if needed is None else ranked[:needed]
 
 
-def _window_entries(window: TrendingWindow, category: str) -> QuerySet[DailyEntry]:
+def _window_entries(
+    window: TrendingWindow, category: str, has_code: bool = False
+) -> QuerySet[DailyEntry]:
     # The entries alone carry every key; a category is chosen through its own rows.
     entries = visible_entries().filter(day__range=(window.start, window.end)).order_by()
+    if has_code:
+        entries = entries.filter(has_code__in=[True])
     if category:
         days = (window.start, window.end)
         entries = entries.filter(

@@ -113,6 +113,9 @@ class DailyEntry(models.Model):
     upvotes = models.IntegerField(default=0, db_default=0, editable=False)
     published_ts = models.BigIntegerField(default=0, db_default=0, editable=False)
     hidden = models.BooleanField(default=False, db_default=False, editable=False)
+    # Whether the paper names a code repository (github_repo), copied by triggers (migration
+    # 0008) so the "has code" filter walks its own index; see docs/ranking.md, "Performance".
+    has_code = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name_plural = "daily entries"
@@ -127,6 +130,10 @@ class DailyEntry(models.Model):
                 name="entry_submitter_order",
             ),
             models.Index(fields=["published_ts", "paper", "hidden"], name="entry_newest"),
+            models.Index(
+                fields=["has_code", "day", "upvotes", "published_ts", "paper", "hidden"],
+                name="entry_code_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -45,14 +45,15 @@ def period_page(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
 
 
 def _feed(request: HttpRequest, period: Period, nav: str) -> HttpResponse:
-    category = _category(request)
-    feed = _page(feeds.period_feed, period, category, request.GET.get("page", 1))
+    category, has_code = _category(request), _has_code(request)
+    feed = _page(feeds.period_feed, period, category, request.GET.get("page", 1), has_code)
     anchor = feeds.last_day_within(period) or period.start
     context = {
         "nav": nav,
         "period": period,
         "feed": feed,
         "category": category,
+        "has_code": has_code,
         "categories": _offered(feeds.categories_between(period.start, period.end), category),
         "neighbours": feeds.neighbours(period, category),
         # Links to the same moment seen by day, week and month.
@@ -66,10 +67,12 @@ def trending(request: HttpRequest) -> HttpResponse:
     window = feeds.trending_window(timezone.now())
     context: dict[str, Any] = {"nav": "trending", "window": window}
     if window is not None:
-        category = _category(request)
-        feed = _page(feeds.trending_feed, window, category, request.GET.get("page", 1))
+        category, has_code = _category(request), _has_code(request)
+        number = request.GET.get("page", 1)
+        feed = _page(feeds.trending_feed, window, category, number, has_code)
         context.update(
             category=category,
+            has_code=has_code,
             categories=_offered(feeds.categories_between(window.start, window.end), category),
             feed=feed,
         )
@@ -124,6 +127,11 @@ def _page(query: Any, *args: Any) -> feeds.FeedPage:
 def _category(request: HttpRequest) -> str:
     category = request.GET.get("cat", "").strip()
     return category if _CATEGORY.fullmatch(category) else ""
+
+
+def _has_code(request: HttpRequest) -> bool:
+    """The "has code" checkbox: only papers naming a code repository."""
+    return request.GET.get("code", "") == "1"
 
 
 def _offered(categories: list[feeds.CategoryCount], chosen: str) -> list[feeds.CategoryCount]:

@@ -118,6 +118,7 @@ class _Candidate(NamedTuple):
     authors: list[str] = []
     categories: str = ""
     published: datetime | None = None
+    github_repo: str = ""
 
 
 def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
@@ -149,6 +150,7 @@ def _filtered(ids: list[int], query: SearchQuery) -> list[int]:
         "authors": bool(query.authors),
         "categories": bool(query.categories),
         "published": bool(query.date_from or query.date_to),
+        "github_repo": query.has_code,
     }
     fields = ["id", *(name for name, used in wanted.items() if used)]
     rows = Paper.objects.filter(is_hidden=False, id__in=ids).values_list(*fields)
@@ -176,6 +178,8 @@ def _normalized(text: str) -> str:
 
 
 def _passes(paper: _Candidate, query: SearchQuery) -> bool:
+    if query.has_code and not paper.github_repo:
+        return False
     if query.categories and not set(query.categories) & set(paper.categories.split()):
         return False
     authors = " ".join(paper.authors).lower()

@@ -1,4 +1,5 @@
-"""What a reader typed, parsed: free text, filters (author:, cat:, year:, from:/to:) and ids.
+"""What a reader typed, parsed: free text, filters (author:, cat:, year:, from:/to:, has:code)
+and ids.
 
 Parsing never fails: anything that is not a well-formed filter is kept as plain words, so a
 hostile or malformed query is searched as text (see docs/search.md).
@@ -15,7 +16,7 @@ from dailypapers.ingest.parsed import MalformedEntry, split_arxiv_id
 MAX_QUERY_CHARS = 1000  # longer input is cut: nobody describes a paper in more
 MAX_TERMS = 64
 _FILTER = re.compile(
-    r'(?P<key>author|cat|category|year|from|to|before|after):(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))',
+    r'(?P<key>author|cat|category|year|from|to|before|after|has):(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))',
     re.IGNORECASE,
 )
 _YEAR_RANGE = re.compile(r"^(\d{4})(?:\s*(?:-|\.\.)\s*(\d{4}))?$")
@@ -31,6 +32,7 @@ class SearchQuery:
     date_from: date | None = None
     date_to: date | None = None
     arxiv_id: str = ""  # set when the whole query names one paper
+    has_code: bool = False  # has:code, papers with a code repository (docs/thumbnails.md)
 
     @property
     def words(self) -> list[str]:
@@ -39,7 +41,9 @@ class SearchQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.authors or self.categories or self.date_from or self.date_to)
+        return bool(
+            self.authors or self.categories or self.date_from or self.date_to or self.has_code
+        )
 
 
 def parse_query(raw: str) -> SearchQuery:
@@ -84,6 +88,8 @@ def _apply_filter(query: SearchQuery, match: re.Match[str]) -> str:
         query.date_from = day
     elif key in {"to", "before"} and (day := _day(value)):
         query.date_to = day
+    elif key == "has" and value.lower() == "code":
+        query.has_code = True
     else:
         return match.group(0)  # not a usable filter: keep it as words
     return " "
