@@ -4,13 +4,17 @@ abstract or method is made again; switched off, nothing is made."""
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from pytest_django import Settings
 
 from dailypapers.papers.models import Paper
-from dailypapers.search.embeddings import NullEmbedder, OnnxEmbedder
+from dailypapers.search.embeddings import NullEmbedder, OnnxEmbedder, paper_text
+from dailypapers.search.indexer import update_index
+from dailypapers.search.lexical import TantivyLexicalIndex
 from dailypapers.summaries.models import PaperSummary
 from dailypapers.summaries.summarizer import method_id
 from dailypapers.summaries.tasks import summarize_papers
@@ -92,3 +96,31 @@ def test_the_command_summarizes_and_reports(papers: list[Paper], settings: Setti
     out = StringIO()
     call_command("summaries", "status", stdout=out)
     assert out.getvalue().startswith("papers 2, summarized 2")
+
+
+class RecordingEmbedder:
+    """The shipped model, noting every text it is asked to embed."""
+
+    def __init__(self, inner: OnnxEmbedder) -> None:
+        self.inner, self.texts = inner, []  # type: ignore[var-annotated]
+        self.model_id, self.dimension = inner.model_id, inner.dimension
+
+    def embed(self, texts: list[str]) -> Any:
+        self.texts += texts
+        return self.inner.embed(texts)
+
+
+def test_search_vectors_of_the_same_text_are_used_not_made_again(
+    papers: list[Paper], embedder: OnnxEmbedder, tmp_path: Path
+) -> None:
+    update_index(embedder, TantivyLexicalIndex(tmp_path))  # search embeds both papers
+    Paper.objects.filter(pk=papers[1].pk).update(abstract="Speech in rare languages, recognized.")
+    recording = RecordingEmbedder(embedder)
+    summarize_papers(recording)  # type: ignore[arg-type]
+    first, second = (Paper.objects.get(pk=p.pk) for p in papers)
+    assert paper_text(first.title, first.abstract) not in recording.texts
+    # The second's abstract changed after search embedded it: its vector is not used.
+    assert paper_text(second.title, second.abstract) in recording.texts
+    made = PaperSummary.objects.get(paper=first)
+    assert made.sentence.startswith("We introduce a graph transformer")
+    assert 3 <= len(made.keywords) <= 6

@@ -22,7 +22,10 @@ _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _FILLER_OPENINGS = re.compile(
     r"^(?:in this (?:paper|work|study|article|letter|note|manuscript|thesis)|here|herein"
     r"|in this contribution|to this end|in particular|specifically|moreover|furthermore"
-    r"|additionally|in addition|however|finally|overall|thus|hence|therefore)\s*,?\s+",
+    r"|additionally|in addition|however|finally|overall|thus|hence|therefore"
+    r"|to (?:address|tackle|overcome|solve|bridge) (?:this|these|that|those|the|such)"
+    r"(?: \w+){0,2}|building on (?:this|these|that)(?: \w+)?)\s*,\s*"
+    r"|^(?:in this (?:paper|work|study)|here)\s+",
     re.IGNORECASE,
 )
 MAX_SUMMARY_CHARS = 300

@@ -3,15 +3,24 @@ SUMMARIES_ENABLED is off), and what making them needs: the embedder, the papers 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db.models import F, Q, prefetch_related_objects
 
 from dailypapers.papers.models import Paper
-from dailypapers.search.embeddings import Embedder, EmbedderUnavailable, NullEmbedder
+from dailypapers.search.embeddings import (
+    Embedder,
+    EmbedderUnavailable,
+    NullEmbedder,
+    Vectors,
+    paper_text,
+)
+from dailypapers.search.models import SearchDocument
 from dailypapers.summaries.models import PaperSummary
 
 log = logging.getLogger(__name__)
@@ -68,3 +77,22 @@ def papers_to_summarize(method: str) -> Any:
         | ~Q(summary__method=method)
         | Q(modified_at__gt=F("summary__made_at"))
     )
+
+
+def search_vectors(paper_ids: list[int], model_id: str) -> dict[int, tuple[str, Vectors]]:
+    """Search's vectors of these papers by this model, with the hash of the text embedded:
+    the paper's own embedding need not be made twice."""
+    documents = SearchDocument.objects.filter(
+        paper_id__in=paper_ids, model_id=model_id, vector__isnull=False
+    ).values_list("paper_id", "text_hash", "vector")
+    return {
+        pk: (text_hash, np.frombuffer(bytes(vector), dtype=np.float32))
+        for pk, text_hash, vector in documents
+        if vector is not None
+    }
+
+
+def embedded_text_hash(title: str, abstract: str) -> str:
+    """The hash search keeps of the text it embedded (search/indexer.py, `_text_hash`)."""
+    text = paper_text(title, abstract)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()

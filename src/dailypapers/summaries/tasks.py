@@ -16,9 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
-from dailypapers.search.embeddings import Embedder
+from dailypapers.search.embeddings import Embedder, Vectors
 from dailypapers.summaries.models import PaperSummary
-from dailypapers.summaries.services import papers_to_summarize, summary_embedder
+from dailypapers.summaries.services import (
+    embedded_text_hash,
+    papers_to_summarize,
+    search_vectors,
+    summary_embedder,
+)
 from dailypapers.summaries.summarizer import PaperText, Summary, method_id, summarize
 
 
@@ -54,7 +59,8 @@ def summarize_papers(
 
 def _summarize_batch(ids: list[int], embedder: Embedder, method: str) -> int:
     rows = Paper.objects.filter(id__in=ids).values_list("id", "title", "abstract")
-    texts = [PaperText(pk, title or "", abstract or "") for pk, title, abstract in rows]
+    known = search_vectors(ids, embedder.model_id)
+    texts = [_paper_text(pk, title or "", abstract or "", known) for pk, title, abstract in rows]
     hashes = {text.paper_id: _text_hash(text) for text in texts}
     done = PaperSummary.objects.filter(paper_id__in=ids, method=method)
     unchanged = {
@@ -71,6 +77,16 @@ def _summarize_batch(ids: list[int], embedder: Embedder, method: str) -> int:
             update_fields=["sentence", "keywords", "method", "text_hash", "made_at"],
         )
     return len(summaries)
+
+
+def _paper_text(
+    pk: int, title: str, abstract: str, known: dict[int, tuple[str, Vectors]]
+) -> PaperText:
+    """The paper, with search's vector of it when that was made of this title and abstract."""
+    text_hash, vector = known.get(pk, ("", None))
+    if vector is not None and text_hash == embedded_text_hash(title, abstract):
+        return PaperText(pk, title, abstract, vector)
+    return PaperText(pk, title, abstract)
 
 
 def _row(summary: Summary, method: str, digest: str) -> PaperSummary:
