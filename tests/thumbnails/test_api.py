@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from huggingface_hub import HfApi
 from huggingface_hub.utils import close_session
 
+from dailypapers.papers.models import Paper
 from tests.papers.factories import add_paper
 from tests.thumbnails.test_views import with_thumbnail
 
@@ -37,6 +38,20 @@ def test_listing_items_carry_the_thumbnail_url_beside_the_paper(client: Client) 
     assert items[0]["thumbnail"] == f"http://testserver/thumbnails/{thumbnail.name}"
     assert items[1]["thumbnail"] is None
     assert "thumbnail" not in items[0]["paper"]  # Hugging Face sends it at the outer level
+
+
+@pytest.mark.django_db
+def test_a_new_thumbnail_is_a_change_conditional_requests_see(client: Client) -> None:
+    paper = add_paper(DAY, arxiv_id="2606.00004")
+    Paper.objects.filter(pk=paper.pk).update(modified_at=datetime(2026, 6, 12, tzinfo=UTC))
+    before = client.get("/api/daily_papers", {"date": "2026-06-12"})
+    with_thumbnail(paper)
+    again = client.get(
+        "/api/daily_papers",
+        {"date": "2026-06-12"},
+        HTTP_IF_MODIFIED_SINCE=before["Last-Modified"],
+    )
+    assert again.status_code == 200 and again.json()[0]["thumbnail"]
 
 
 @pytest.mark.django_db

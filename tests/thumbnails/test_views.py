@@ -103,3 +103,14 @@ def test_a_new_image_gets_a_new_name(client: Client) -> None:
 )
 def test_unknown_or_odd_names_are_not_found(client: Client, name: str) -> None:
     assert client.get(f"/thumbnails/{name}").status_code == 404
+
+
+def test_github_stars_are_shown_when_a_source_gives_them(client: Client) -> None:
+    code = "https://github.com/example/code"
+    add_paper(DAY, arxiv_id="2501.07001", github_repo=code, github_stars=1234)
+    add_paper(DAY, arxiv_id="2501.07002", github_repo=code)
+    feed = client.get("/date/2025-01-03").content.decode()
+    assert feed.count('1234<span class="visually-hidden"> GitHub stars</span>') == 1
+    assert feed.count(f'<a href="{code}">Code</a>') == 2
+    page = client.get("/papers/2501.07001").content.decode()
+    assert '1234<span class="visually-hidden"> GitHub stars</span>' in page

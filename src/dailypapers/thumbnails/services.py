@@ -48,6 +48,8 @@ def keep_image(paper: Paper, image: bytes, size: tuple[int, int]) -> Thumbnail:
             "last_error": "",
         },
     )
+    # What the API shows changed: its Last-Modified follows the papers' modified_at.
+    Paper.objects.filter(pk=paper.pk).update(modified_at=timezone.now())
     return thumbnail
 
 
