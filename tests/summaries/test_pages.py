@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django import Settings
@@ -80,3 +82,23 @@ def test_switched_off_cards_show_nothing(db: None, client: Client, settings: Set
     for url in ("/date/2025-01-03", paper.get_absolute_url()):
         page = client.get(url).content.decode()
         assert "with care" not in page and 'aria-label="Keywords"' not in page
+
+
+@dataclass
+class Row:
+    paper: Paper
+
+
+def test_rows_holding_papers_are_read_in_one_query_too(db: None) -> None:
+    """As search results list them (`rows`, each with a `paper`)."""
+    rows = [Row(paper) for paper in summarized(5)]
+    for row in rows:  # as a results page has them: fresh from their own query
+        row.paper = Paper.objects.get(pk=row.paper.pk)
+    template = Template(
+        "{% load summaries %}{% for row in rows %}{% with paper=row.paper %}"
+        "{% paper_summary paper %}{% endwith %}{% endfor %}"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        html = template.render(Context({"rows": rows}))
+    assert len(captured.captured_queries) == 1
+    assert all(f"We solve topic {row.paper.pk} with care." in html for row in rows)
