@@ -113,8 +113,9 @@ def test_a_paper_outside_the_feed_still_has_a_page(client: Client) -> None:
 def test_paper_page_is_few_queries(client: Client, django_assert_max_num_queries: object) -> None:
     add_paper(date(2025, 1, 3), arxiv_id="2501.00001")
     # The paper with its entry, its comments, the similar papers and the vector index's
-    # look for news (on PostgreSQL: pgvector's column check, once per process).
-    with django_assert_max_num_queries(5):  # type: ignore[operator]
+    # look for news (on PostgreSQL: pgvector's column check, once per process), its summary
+    # and its thumbnail.
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
         client.get("/papers/2501.00001")
 
 
