@@ -14,6 +14,7 @@ OPERATOR_COMMANDS = {
     "ingest": "Bring papers in from arXiv, Hugging Face or a local file.",
     "search": "Search indexes: status, update (catch up), reindex (rebuild).",
     "summaries": "One-line summaries and keywords: update (new papers, backfill), status.",
+    "thumbnails": "First-page thumbnails: run (new papers), backfill (older ones), status.",
     "eval": "Measure search quality on a BEIR-format dataset.",
     "digest": "Email digests: send one round by hand (digest send [--dry-run]).",
     "backfill": "Import history (an arXiv snapshot, or OAI-PMH from a date); resumable.",

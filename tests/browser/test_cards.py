@@ -116,3 +116,20 @@ def test_cards_read_the_same_without_javascript(feed: None, live_server: Any, br
     boxes = [cards.nth(n).bounding_box() for n in range(6)]
     assert len({round(box["x"]) for box in boxes}) > 1
     assert cards.first.locator(".vote-button").is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_paper_page_shows_its_first_page(
+    feed: None, live_server: Any, browser: Any, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{live_server.url}/papers/2501.00001")
+    image = page.get_by_role("img", name="First page of the PDF")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+    link = page.locator("a.thumb-page")
+    assert link.get_attribute("href") == "https://arxiv.org/pdf/2501.00001"
+    box = image.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"paper-{width}.png"), full_page=True)
