@@ -138,6 +138,9 @@ def test_copy_to_postgresql_fills_the_pgvector_column_from_the_stored_vectors(
     with connections[databases.TARGET].cursor() as cursor:
         cursor.execute("SELECT paper_id, embedding::text FROM search_searchdocument")
         filled = dict(cursor.fetchall())
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'search_searchdocument'")
+        indexes = " ".join(row[0] for row in cursor.fetchall())
+    assert "USING hnsw (embedding" in indexes, "the vector index was not built again"
     assert set(filled) == set(vectors)
     for pk, text in filled.items():
         assert np.allclose(np.array(json.loads(text), dtype=np.float32), vectors[pk], rtol=1e-6)

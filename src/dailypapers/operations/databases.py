@@ -160,9 +160,10 @@ def _reset_sequences(target: str, ordered: list[type[models.Model]]) -> None:
 
 
 def _fill_pgvector(connection: BaseDatabaseWrapper) -> None:
-    """On PostgreSQL with pgvector, the search column is filled from the stored vectors."""
-    from dailypapers.search.vectors import vector_literal
+    """On PostgreSQL with pgvector, the search column is filled from the stored vectors.
 
+    Its indexes are dropped first and built again after: an HNSW index built once over every
+    vector is many times faster than one grown by each of 180,936 updates."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -172,24 +173,43 @@ def _fill_pgvector(connection: BaseDatabaseWrapper) -> None:
         )
         if cursor.fetchone() is None:
             return
-        last = -1
-        while True:  # BATCH rows a statement, by key: memory stays flat, one UPDATE a batch
-            cursor.execute(
-                "SELECT paper_id, vector FROM search_searchdocument WHERE vector IS NOT NULL "
-                "AND paper_id > %s ORDER BY paper_id LIMIT %s",
-                [last, BATCH],
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            ids = [pk for pk, _ in rows]
-            texts = [vector_literal(np.frombuffer(bytes(vector), np.float32)) for _, vector in rows]
-            cursor.execute(
-                "UPDATE search_searchdocument AS d SET embedding = v.e::vector "
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, e) WHERE d.paper_id = v.id",
-                [ids, texts],
-            )
-            last = ids[-1]
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+            "'search_searchdocument' AND indexdef LIKE %s",
+            ["%(embedding%"],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        _copy_vectors(cursor)
+        # pgvector builds HNSW far faster when the graph fits in memory (180,936 vectors of
+        # 384 floats: about 350 MB); this session only.
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+def _copy_vectors(cursor: Any) -> None:
+    from dailypapers.search.vectors import vector_literal
+
+    last = -1
+    while True:  # BATCH rows a statement, by key: memory stays flat, one UPDATE a batch
+        cursor.execute(
+            "SELECT paper_id, vector FROM search_searchdocument WHERE vector IS NOT NULL "
+            "AND paper_id > %s ORDER BY paper_id LIMIT %s",
+            [last, BATCH],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        ids = [pk for pk, _ in rows]
+        texts = [vector_literal(np.frombuffer(bytes(vector), np.float32)) for _, vector in rows]
+        cursor.execute(
+            "UPDATE search_searchdocument AS d SET embedding = v.e::vector "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, e) WHERE d.paper_id = v.id",
+            [ids, texts],
+        )
+        last = ids[-1]
 
 
 def backup(alias: str, destination: Path) -> None:
