@@ -41,6 +41,8 @@ FOLLOWED = ("modified_at", "summary__made_at")
 FOLLOW_MARGIN = timedelta(seconds=5)
 # Papers per tantivy commit when following the papers table (docs/search.md).
 FOLLOW_BATCH = 20_000
+# The papers of the margin the index already holds are remembered to skip them, up to this many.
+FOLLOW_HELD_MAX = 5_000
 
 
 @dataclass
@@ -96,6 +98,7 @@ def update_index(
     everything: bool = False,
     batch_size: int = 256,
     on_progress: Callable[[int], object] | None = None,
+    embed: bool = True,
 ) -> IndexReport:
     """Bring this host's keyword index up to the papers table, then embed the papers whose
     text changed or that lack a vector from this model (all of them with `everything`).
@@ -110,10 +113,30 @@ def update_index(
         report.indexed = follow_papers(lexical)
     except LexicalIndexBusy:  # another process of this host follows the papers right now
         log.info("keyword index busy: another process is bringing it up to date")
-    embed_papers(
-        embedder, report, everything=everything, batch_size=batch_size, on_progress=on_progress
-    )
+    if embed:
+        ids = (
+            []
+            if isinstance(embedder, NullEmbedder)
+            else papers_to_embed(embedder.model_id, everything)
+        )
+        embed_papers(
+            embedder,
+            report,
+            ids,
+            everything=everything,
+            batch_size=batch_size,
+            on_progress=on_progress,
+        )
     return report
+
+
+def follow_backlog(lexical: TantivyLexicalIndex) -> int:
+    """How many papers the next follow_papers reads at most (a progress bar's total)."""
+    state = (lexical.read_mark() or {}).get("modified_at")
+    if state is None:
+        return int(Paper.objects.count())
+    since = datetime.fromisoformat(state["until"]) - FOLLOW_MARGIN
+    return int(Paper.objects.filter(modified_at__gt=since).count())
 
 
 def follow_papers(
@@ -164,6 +187,8 @@ def _paper_batches(
         since = after[0] - FOLLOW_MARGIN
         held = {pk: at for pk, at in held.items() if datetime.fromisoformat(at) > since}
         held.update((row[0], row[-1].isoformat()) for row in rows if row[-1] > since)
+        if len(held) > FOLLOW_HELD_MAX:  # a bulk import: re-read its last seconds instead
+            held = {}
         mark[stamp] = {"until": after[0].isoformat(), "held": {str(k): v for k, v in held.items()}}
         yield [_indexed_paper(dict(zip(FIELDS, row, strict=False))) for row in fresh], dict(mark)
         if on_progress:
@@ -173,6 +198,7 @@ def _paper_batches(
 def embed_papers(
     embedder: Embedder,
     report: IndexReport,
+    ids: list[int],
     *,
     everything: bool = False,
     batch_size: int = 256,
@@ -182,7 +208,6 @@ def embed_papers(
     if isinstance(embedder, NullEmbedder):
         report.embedding_error = embedder.reason
         return
-    ids = papers_to_embed(embedder.model_id, everything)
     for start in range(0, len(ids), batch_size):
         _embed_batch(ids[start : start + batch_size], embedder, report, everything)
         if on_progress:
@@ -190,6 +215,7 @@ def embed_papers(
 
 
 def papers_to_embed(model_id: str, everything: bool = False) -> list[int]:
+    """Papers never embedded, changed since, or lacking a vector from this model."""
     if everything:
         return list(Paper.objects.order_by("id").values_list("id", flat=True))
     stale = set(stale_papers().values_list("id", flat=True))

@@ -10,13 +10,14 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from tqdm import tqdm
 
-from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
+from dailypapers.search.embeddings import NullEmbedder
 from dailypapers.search.engine import get_engine, reset_engine
+from dailypapers.search.lexical import LexicalIndexBusy
 
 
 class Command(BaseCommand):
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         )
         for action in (update, reindex):
             action.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+            action.add_argument(
+                "--no-embed",
+                action="store_true",
+                help="Only bring this host's keyword index and vector file up to the database "
+                "(a web host whose papers are embedded by a worker elsewhere).",
+            )
         update.add_argument(
             "--watch",
             type=float,
@@ -53,7 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         engine = get_engine()
         if options.get("watch"):
-            self._watch(options["watch"])
+            self._watch(options["watch"], embed=not options["no_embed"])
             return
         if options["action"] == "status":
             state = indexer.status(engine.embedder.model_id, engine.lexical)
@@ -64,31 +71,46 @@ class Command(BaseCommand):
             )
             return
         everything = options["action"] == "reindex"
+        report = indexer.IndexReport()
         if everything:
             engine.lexical.clear()
-        total = Paper.objects.count() if everything else None
-        with tqdm(
-            total=total,
-            desc=f"search {options['action']}",
-            unit=" papers",
-            disable=options["no_progress"],
-            file=sys.stderr,
-            mininterval=0.5,
-        ) as bar:
-            report = indexer.update_index(
-                engine.embedder, engine.lexical, everything=everything, on_progress=bar.update
-            )
+        with self._bar("keyword index", indexer.follow_backlog(engine.lexical), options) as bar:
+            try:
+                report.indexed = indexer.follow_papers(engine.lexical, on_progress=bar.update)
+            except LexicalIndexBusy:
+                raise CommandError(
+                    "another process of this host is updating the keyword index; try again "
+                    "when it is done"
+                ) from None
+        if not options["no_embed"]:
+            ids = []  # a missing model: nothing to wait for, the summary line says why
+            if not isinstance(engine.embedder, NullEmbedder):
+                ids = indexer.papers_to_embed(engine.embedder.model_id, everything)
+            with self._bar("embedding", len(ids), options) as bar:
+                indexer.embed_papers(
+                    engine.embedder, report, ids, everything=everything, on_progress=bar.update
+                )
         if everything or engine.snapshot_is_stale():
             engine.save_snapshot()
             reset_engine()
         self.stdout.write(report.line())
 
-    def _watch(self, seconds: float) -> None:
+    def _bar(self, what: str, total: int, options: dict[str, Any]) -> tqdm:
+        return tqdm(
+            total=total,
+            desc=what,
+            unit=" papers",
+            disable=options["no_progress"],
+            file=sys.stderr,
+            mininterval=0.5,
+        )
+
+    def _watch(self, seconds: float, embed: bool) -> None:
         """Catch up forever; a failed round is logged and retried, never fatal."""
         while True:
             engine = get_engine()
             try:
-                report = indexer.update_index(engine.embedder, engine.lexical)
+                report = indexer.update_index(engine.embedder, engine.lexical, embed=embed)
                 if report.indexed or report.embedded:
                     self.stdout.write(report.line())
                 if engine.snapshot_is_stale():
