@@ -30,8 +30,8 @@ SEARCH_VECTORS = env(
     "SEARCH_VECTORS",
     "database",
     "Where semantic search looks on PostgreSQL with pgvector: database (pgvector's HNSW index, "
-    "shared by every process) or memory (an HNSW snapshot in each process, as on SQLite: "
-    "faster, but each process holds it).",
+    "shared by every process and host) or memory (the host's memory-mapped vector file, as on "
+    "SQLite: one copy per machine shared by its processes, faster; docs/search.md).",
 )
 if SEARCH_VECTORS not in ("database", "memory"):
     raise ImproperlyConfigured(f"SEARCH_VECTORS must be database or memory, not {SEARCH_VECTORS!r}")
