@@ -122,14 +122,11 @@ def build(
 ) -> tuple[Path, dict[str, object]]:
     from datetime import datetime
 
-    from dailypapers.search.embeddings import NullEmbedder
-    from dailypapers.search.engine import SearchEngine
+    from dailypapers.search.engine import SearchEngine, make_embedder
     from dailypapers.search.vectors import build_vector_file
 
-    class Model(NullEmbedder):
-        model_id = "all-MiniLM-L6-v2/onnx-int8"
-
-    engine_path = SearchEngine(index_dir, Model(), in_database=False).snapshot_path
+    # Where the engine of the shipped model looks for the manifest.
+    engine_path = SearchEngine(index_dir, make_embedder(), in_database=False).snapshot_path
     name = engine_path.name.replace(".json", f"-{time.time_ns()}.usearch")
     batches = (
         (ids[s : s + 100_000], vectors[s : s + 100_000]) for s in range(0, len(ids), 100_000)
