@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dailypapers.papers import ranking
@@ -181,19 +181,18 @@ def listed_rows(
     else:
         rows = keyed_rows(category)
     if has_code:
-        rows = _with_code(rows, period)
+        rows = _with_code(rows)
     return rows.filter(day__range=(period.start, period.end)) if period else rows
 
 
-def _with_code(rows: QuerySet[Any], period: Period | None) -> QuerySet[Any]:
+def _with_code(rows: QuerySet[Any]) -> QuerySet[Any]:
     """Entries carry a has_code flag with its own index in feed order (migration 0008); a
-    category's rows keep those of the period's code entries. see docs/ranking.md"""
+    category's rows, walked in their own order, each look up their entry's flag by its
+    unique paper key, so a page stops as soon as it is full. see docs/ranking.md"""
     if rows.model is DailyEntry:
         return rows.filter(has_code__in=[True])  # a bare `WHERE has_code` on SQLite: no index
-    coded = visible_entries().filter(has_code__in=[True])
-    if period:
-        coded = coded.filter(day__range=(period.start, period.end))
-    return rows.filter(paper_id__in=coded.values("paper_id"))
+    coded = DailyEntry.objects.filter(paper_id=OuterRef("paper_id"), has_code__in=[True])
+    return rows.filter(Exists(coded))
 
 
 def period_feed(period: Period, category: str, number: Any, has_code: bool = False) -> FeedPage:
