@@ -427,33 +427,26 @@ def build_lexical(report: Report) -> None:
 
 
 def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """The machine's vector file (usearch, f16), built from the rows as the indexer does."""
     from django.conf import settings
 
     from dailypapers.search.engine import SearchEngine
-    from dailypapers.search.models import SearchDocument
-    from dailypapers.search.vectors import HnswVectorIndex, pgvector_enabled
+    from dailypapers.search.vectors import pgvector_enabled
 
     if pgvector_enabled() and settings.SEARCH_VECTORS == "database":
         build_pgvector(len(pks), report)
         return
+    engine = SearchEngine(Path(settings.SEARCH_INDEX_DIR), embedder, in_database=False)
     started = time.perf_counter()
-    hnsw = HnswVectorIndex(DIMENSION, ef_search=settings.SEARCH_HNSW_EF)
-    hnsw.add(np.asarray(pks, dtype=np.int64), vectors)
+    engine.save_snapshot()  # what `search update` runs when the file is stale
     seconds = time.perf_counter() - started
     report.add(
-        "HNSW build",
-        f"{seconds:.0f} s for {len(pks):,} vectors (M 16, ef_construction "
-        f"200, {os.cpu_count()} threads)",
+        "vector file build",
+        f"{seconds:.0f} s for {len(pks):,} vectors (usearch f16, M 16, expansion 128, "
+        f"{os.cpu_count()} threads, rows read from the database)",
     )
-    # Where and how the engine expects it: what SearchEngine.save_snapshot writes.
-    path = SearchEngine(Path(settings.SEARCH_INDEX_DIR), embedder).snapshot_path
-    hnsw.save(path)
-    watermark = (
-        SearchDocument.objects.order_by("-indexed_at").values_list("indexed_at", flat=True).first()
-    )
-    path.with_suffix(".watermark").write_text(watermark.isoformat())
-    report.add("HNSW snapshot on disk", f"{path.stat().st_size / 2**30:.2f} GiB")
-    del hnsw
+    path = next(Path(settings.SEARCH_INDEX_DIR).glob("vectors-*.usearch"))
+    report.add("vector file on disk (mapped, shared)", f"{path.stat().st_size / 2**30:.2f} GiB")
 
 
 def build_pgvector(count: int, report: Report) -> None:
@@ -586,23 +579,20 @@ def _timed(stages: dict[str, list[float]], name: str, work, *args):  # type: ign
 
 
 def measure_index_memory(report: Report) -> None:
-    """The process's memory growth when it loads the HNSW snapshot alone."""
-    import gc
-
+    """The memory a process pays for the vector file: PSS after a search touched it."""
     from django.conf import settings
 
-    from dailypapers.search.vectors import HnswVectorIndex
+    from dailypapers.search.vectors import UsearchVectorIndex
 
-    path = next(Path(settings.SEARCH_INDEX_DIR).glob("vectors-*.hnsw"))
+    path = next(Path(settings.SEARCH_INDEX_DIR).glob("vectors-*.usearch"))
     before = _rss()
-    index = HnswVectorIndex.load(path, DIMENSION)
+    index = UsearchVectorIndex.open(path)
     report.add(
-        "vector index in memory",
-        f"{(_rss() - before) / 2**30:.2f} GiB "
-        f"(RSS growth loading the HNSW snapshot of {len(index):,} vectors)",
+        "vector file mapped",
+        f"RSS +{(_rss() - before) / 2**30:.2f} GiB on opening ({len(index):,} vectors; pages "
+        "come in as searches touch them, shared by every process of the machine)",
     )
     del index
-    gc.collect()
 
 
 def make_queries(records, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

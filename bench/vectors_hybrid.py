@@ -6,7 +6,8 @@ Usage: DATABASE_URL=sqlite:///DB SEARCH_INDEX_DIR=DIR .venv/bin/python bench/vec
   `dailypapers search update` build them). Times hybrid.search_papers, the site's path with
   the query embedding, in a process set up as a web process is (mark_serving), for the same
   query kinds as bench/search.py (keywords, title-like, SciFact claims, a `cat:` filter),
-  then prints this process's RSS and PSS (/proc/self/smaps_rollup).
+  then each step alone (embed, tantivy, the vector index, fusion, the page: the reference
+  measured in the same run), and this process's RSS and PSS (/proc/self/smaps_rollup).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def main() -> int:
     report = search_bench.Report()
     search_bench.time_queries(queries, report, "hybrid search_papers")
     report.add("fell back to lexical", f"{search_bench._FALLBACKS[0]} of {len(queries)}")
+    # Each step alone, in the same run: the vector file's share beside the others'.
+    search_bench.measure_stages(engine, [text for _, text in queries], report)
     for field in ("Rss", "Pss"):
         report.add(f"this process's {field}", f"{_rollup(field) / 2**30:.2f} GiB")
     search_bench.print_table(report)
