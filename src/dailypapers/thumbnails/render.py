@@ -1,7 +1,8 @@
 """First page of a PDF to a small WebP image, in a child process with a time and memory limit,
 so a hostile PDF cannot hang or swell a worker (docs/thumbnails.md, "Rendering").
 
-Run as `python -m dailypapers.thumbnails.render IN.pdf OUT.webp WIDTH`; it needs no Django.
+Run as `python -m dailypapers.thumbnails.render IN.pdf OUT.webp WIDTH SECONDS MEMORY_BYTES`;
+it needs no Django.
 """
 
 from __future__ import annotations
@@ -32,14 +33,11 @@ class Limits:
 def render_in_child(pdf: Path, out: Path, width: int, limits: Limits) -> tuple[int, int]:
     """Render `pdf`'s first page to `out` in a child process; the image's (width, height)."""
     command = [sys.executable, "-m", "dailypapers.thumbnails.render", str(pdf), str(out)]
+    # The child limits itself first thing (no preexec_fn: unsafe in a threaded worker).
+    command += [str(width), str(limits.seconds), str(limits.memory_bytes)]
     try:
         done = subprocess.run(
-            [*command, str(width)],
-            capture_output=True,
-            text=True,
-            timeout=limits.seconds,
-            preexec_fn=lambda: _limit_child(limits),  # limits apply to the child only
-            check=False,
+            command, capture_output=True, text=True, timeout=limits.seconds, check=False
         )
     except subprocess.TimeoutExpired as error:
         raise RenderError(f"rendering took longer than {limits.seconds:g} s") from error
@@ -105,6 +103,7 @@ def _reason(error: Exception) -> str:
 
 def main(argv: list[str]) -> int:
     pdf, out, width = Path(argv[0]), Path(argv[1]), int(argv[2])
+    _limit_child(Limits(float(argv[3]), int(argv[4])))
     try:
         wide, high = render_first_page(pdf, out, width)
     except RenderError as error:
