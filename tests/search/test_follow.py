@@ -3,10 +3,12 @@ fresh data directory becomes searchable from the database alone, filters include
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
@@ -91,3 +93,16 @@ def test_search_update_on_a_new_host(tmp_path: Path, settings, capsys) -> None: 
     index = TantivyLexicalIndex(tmp_path / "search" / "lexical")
     assert found(index, "quantum") == [paper.pk]
     reset_engine()
+
+
+def test_a_bulk_import_that_ended_long_ago_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer, "FOLLOW_HELD_MAX", 1)  # too many in the margin to remember
+    for word in ("alpha", "beta", "gamma"):
+        add_paper(title=f"Topic {word}")
+    Paper.objects.update(modified_at=timezone.now() - timedelta(hours=1))
+    index = TantivyLexicalIndex(tmp_path / "lexical")
+    assert indexer.follow_papers(index) == 3
+    assert indexer.follow_backlog(index) == 0
+    assert indexer.follow_papers(index) == 0

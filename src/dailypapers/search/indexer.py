@@ -135,8 +135,16 @@ def follow_backlog(lexical: TantivyLexicalIndex) -> int:
     state = (lexical.read_mark() or {}).get("modified_at")
     if state is None:
         return int(Paper.objects.count())
-    since = datetime.fromisoformat(state["until"]) - FOLLOW_MARGIN
-    return int(Paper.objects.filter(modified_at__gt=since).count())
+    return int(Paper.objects.filter(modified_at__gt=_since(state)).count())
+
+
+def _since(state: dict[str, Any]) -> datetime:
+    """Where to read from again: the margin before the watermark only if the watermark was
+    that close to the time of the read (a late commit could only land there); a bulk import
+    that ended long before leaves nothing to re-read."""
+    until = datetime.fromisoformat(state["until"])
+    read_at = datetime.fromisoformat(state.get("read_at", state["until"]))
+    return until - FOLLOW_MARGIN if read_at - until < FOLLOW_MARGIN else until
 
 
 def follow_papers(
@@ -166,11 +174,10 @@ def _paper_batches(
     """Batches of the papers whose `stamp` is past its watermark, in (stamp, id) order, read
     a page at a time by keyset, each with the marks to record once it is committed. Papers
     of the re-read margin that the index already holds at the same stamp are skipped."""
-    state = mark.get(stamp)
+    state, started = mark.get(stamp), timezone.now()
     papers = Paper.objects.filter(**{f"{stamp}__isnull": False})
     if state is not None:
-        since = datetime.fromisoformat(state["until"]) - FOLLOW_MARGIN
-        papers = papers.filter(**{f"{stamp}__gt": since})
+        papers = papers.filter(**{f"{stamp}__gt": _since(state)})
     held = {int(pk): at for pk, at in (state or {}).get("held", {}).items()}
     after: tuple[datetime, int] | None = None
     while True:
@@ -189,7 +196,11 @@ def _paper_batches(
         held.update((row[0], row[-1].isoformat()) for row in rows if row[-1] > since)
         if len(held) > FOLLOW_HELD_MAX:  # a bulk import: re-read its last seconds instead
             held = {}
-        mark[stamp] = {"until": after[0].isoformat(), "held": {str(k): v for k, v in held.items()}}
+        mark[stamp] = {
+            "until": after[0].isoformat(),
+            "read_at": started.isoformat(),
+            "held": {str(pk): at for pk, at in held.items()},
+        }
         yield [_indexed_paper(dict(zip(FIELDS, row, strict=False))) for row in fresh], dict(mark)
         if on_progress:
             on_progress(len(rows))
