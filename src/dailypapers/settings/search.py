@@ -21,7 +21,7 @@ SEARCH_EMBED_THREADS = (
     env(
         "SEARCH_EMBED_THREADS",
         "0",
-        "Papers embedded at once, one core each (the indexer, evaluations); 0 means one per core.",
+        "ONNX Runtime threads embedding papers (the indexer, evaluations); 0 means one per core.",
         int,
     )
     or None
