@@ -1,7 +1,8 @@
 """Sentence embeddings for semantic search: the Embedder role and its implementations.
 
-OnnxEmbedder runs all-MiniLM-L6-v2 (int8 ONNX, made by tools/export_model.sh) on ONNX Runtime
-with the `tokenizers` library, so the product needs no torch. See model/README.md.
+OnnxEmbedder runs all-MiniLM-L6-v2 (fused int8 ONNX, made by tools/export_model.sh) on ONNX
+Runtime with the `tokenizers` library, so the product needs no torch. See model/README.md and
+docs/search.md, "Embedding" (the variants measured).
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ import numpy as np
 import numpy.typing as npt
 
 MODEL_DIRECTORY = Path(__file__).resolve().parent / "model"
-MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
+# Changing the model or how texts are cut changes the vectors: a new id makes the indexer
+# re-embed every paper (SearchDocument.model_id) and the engine load only the new vectors.
+MODEL_ID = "all-MiniLM-L6-v2/onnx-int8-fused"
 # The model was trained with 256-token inputs (sentence-transformers' max_seq_length).
+TRAINED_TOKENS = 256
+# Cut shorter, abstracts embed faster but rank worse: 192 tokens lost 0.004 of hybrid nDCG@10
+# on SciFact, 128 tokens 0.009 (docs/search.md, "Embedding").
 MAX_TOKENS = 256
 # Dynamic int8 quantization picks one activation scale per tensor, so in a batch of several
 # texts each one's vector shifts with its batch mates (cosine ~0.995 to itself alone). One text
-# per run makes a vector a function of its text only, and on CPU costs nothing (no padding).
+# per run makes a vector a function of its text only, and on CPU costs nothing (no padding):
+# texts, not batches, run in parallel (OnnxEmbedder.embed).
 BATCH_SIZE = 1
 
 Vectors = npt.NDArray[np.float32]
@@ -67,9 +74,11 @@ class OnnxEmbedder:
     """all-MiniLM-L6-v2 on ONNX Runtime: mean pooling over real tokens, then L2 normalization.
 
     `embed` sorts the texts by length, cuts them into batches of `batch_size`, runs up to
-    `threads` batches at once (each model run on one core: texts, not matrix tiles, are what
-    parallelizes well at these sizes) and returns the rows in input order. With
-    `concurrent=False` one run at a time uses every thread instead (the previous way).
+    `threads` batches at once, each model run on one core (texts, not matrix tiles, are what
+    parallelizes well at these sizes: half the CPU time per paper of one run on two cores),
+    and returns the rows in input order. `threads` is SEARCH_EMBED_THREADS in the indexer,
+    SEARCH_QUERY_THREADS in a web process. With `concurrent=False` one run at a time uses
+    every thread instead (the previous way, kept as the benchmark's reference).
     """
 
     model_id = MODEL_ID

@@ -21,7 +21,7 @@ SEARCH_EMBED_THREADS = (
     env(
         "SEARCH_EMBED_THREADS",
         "0",
-        "ONNX Runtime threads embedding papers (the indexer, evaluations); 0 means one per core.",
+        "Papers embedded at once, one core each (the indexer, evaluations); 0 means one per core.",
         int,
     )
     or None
