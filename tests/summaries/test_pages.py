@@ -102,3 +102,13 @@ def test_rows_holding_papers_are_read_in_one_query_too(db: None) -> None:
         html = template.render(Context({"rows": rows}))
     assert len(captured.captured_queries) == 1
     assert all(f"We solve topic {row.paper.pk} with care." in html for row in rows)
+
+
+def test_anonymous_pages_stay_cacheable(db: None, client: Client) -> None:
+    """Finding the page's papers touches no lazy value (the CSRF token, the reader): a
+    CSRF cookie would keep the page out of the shared cache."""
+    (paper,) = summarized(1)
+    for url in ("/date/2025-01-03", paper.get_absolute_url()):
+        response = client.get(url)
+        assert "with care" in response.content.decode()
+        assert not response.cookies

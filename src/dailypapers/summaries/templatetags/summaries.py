@@ -7,10 +7,12 @@ one per card.
 
 from __future__ import annotations
 
+from dataclasses import is_dataclass
 from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.functional import LazyObject
 
 from dailypapers.papers.models import Paper
 from dailypapers.summaries.services import load_summaries, summary_of
@@ -28,19 +30,37 @@ def paper_summary(context: template.Context, paper: Paper) -> dict[str, Any]:
 
 
 def _page_papers(context: template.Context, paper: Paper) -> list[Paper]:
-    """The papers listed with this one: a list in the context (or a value's `papers`) of
-    papers or of rows holding a `paper`, that includes this paper; else the paper alone."""
+    """The papers listed with this one: a list in the context (or a dataclass's `papers`,
+    as a feed page has them) of papers or of rows holding a `paper`, that includes this
+    paper; else the paper alone. Lazy values (the reader, the CSRF token) are never touched:
+    reading them would make an anonymous page uncacheable."""
     for scope in reversed(context.dicts):
         for value in list(scope.values()):
-            for listing in (value, getattr(value, "papers", None)):
+            for listing in _listings(value):
                 papers = _papers_in(listing)
                 if any(other is paper for other in papers):
                     return papers
     return [paper]
 
 
+def _listings(value: Any) -> list[Any]:
+    if isinstance(value, LazyObject):
+        return []
+    if isinstance(value, list | tuple):
+        return [value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [getattr(value, "papers", None)]
+    return []
+
+
 def _papers_in(listing: Any) -> list[Paper]:
     if not isinstance(listing, list | tuple):
         return []
-    papers = [getattr(item, "paper", item) for item in listing]
+    papers = [item if isinstance(item, Paper) else _row_paper(item) for item in listing]
     return [item for item in papers if isinstance(item, Paper)]
+
+
+def _row_paper(item: Any) -> Any:
+    if isinstance(item, LazyObject) or not is_dataclass(item):
+        return None
+    return getattr(item, "paper", None)
