@@ -1,5 +1,6 @@
 """`dailypapers serve`: the production server (gunicorn, static files through whitenoise), and
-beside it `dailypapers worker`: the search indexer, scheduled ingestion and email digests.
+beside it `dailypapers worker`, the task engine's consumers (scheduled ingestion, the search
+backlog, digests, submissions, backfills; docs/tasks.md), started again when it dies.
 
 Example: dailypapers serve --host 0.0.0.0 --port 8000 --workers 4
 """
@@ -67,8 +68,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-indexer",
             action="store_true",
-            help="Run the worker without its search indexer (`dailypapers search update "
-            "--watch` runs elsewhere).",
+            help="Run the worker without the search queue (`dailypapers search update "
+            "--watch` or another worker keeps the search backlog).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
