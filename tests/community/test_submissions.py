@@ -10,7 +10,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from pytest_django import Settings
 
-from dailypapers.community.submissions import SubmissionRefused, submit_paper
+from dailypapers.community.submissions import (
+    SubmissionRefused,
+    complete_submission,
+    request_submission,
+    submit_paper,
+)
 from dailypapers.ingest.http import FetchError, PoliteFetcher
 from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.sources.arxiv_api import fetch_arxiv_paper
@@ -118,3 +123,24 @@ def test_fetch_reads_the_recorded_response(arxiv: Loopback) -> None:
     assert paper is not None
     assert (paper.arxiv_id, paper.version) == ("2510.14968", 1)
     assert paper.published == datetime(2025, 10, 16, 17, 59, 37, tzinfo=UTC)
+
+
+def test_a_request_is_answered_once_however_often_its_job_runs(
+    arxiv: Loopback, ada: object, settings: Settings
+) -> None:
+    settings.SUBMIT_MAX_AGE_DAYS = 100_000  # the recording is older than "today"
+    request = request_submission(ada, "2510.14968")  # type: ignore[arg-type]
+    assert request.status == "pending" and not arxiv.requests
+    assert complete_submission(request.pk, fetch=fetch) == "accepted"
+    assert complete_submission(request.pk, fetch=fetch) == "accepted"  # a second run
+    assert len(arxiv.requests) == 1
+    assert DailyEntry.objects.filter(paper__arxiv_id="2510.14968").count() == 1
+
+
+def test_waiting_requests_count_against_the_daily_limit(ada: object, settings: Settings) -> None:
+    settings.SUBMIT_DAILY_LIMIT = 2
+    request_submission(ada, "2510.00001")  # type: ignore[arg-type]
+    request_submission(ada, "2510.00002")  # type: ignore[arg-type]
+    with pytest.raises(SubmissionRefused) as refused:
+        request_submission(ada, "2510.00003")  # type: ignore[arg-type]
+    assert refused.value.rule == "daily-limit"
