@@ -1,14 +1,16 @@
 """Benchmark: embedding throughput on real arXiv papers, and hybrid quality on SciFact train.
 
 Usage: .venv/bin/python bench/embed_speed.py [--papers 3000] [--threads N] [--quality]
-       [--model-dir DIR] [--max-tokens N] [--batch-size N]
+       [--model-dir DIR] [--max-tokens N] [--batch-size N] [--static DIR]
 Embeds a seeded random sample of the 180,936 real papers (title and abstract, as the indexer
 does) with the embedder the site builds, and prints papers/s of wall-clock time and the CPU
 time per paper (time.process_time, every thread of this process), from which the rate two
 idle cores allow follows: cores / CPU-seconds per paper. The reference, in the same run, is
 the previous way (one text per model run, every core inside the run) on a tenth of the
-sample. --quality adds nDCG@10 on SciFact train: dense (exact cosine) and hybrid (the site's
-tantivy ranking fused with the dense one as search/hybrid.py fuses, SEARCH_* settings).
+sample. --model-dir and --static measure the variants tools/export_variants.py builds
+(docs/search.md, "Embedding"). --quality adds nDCG@10 on SciFact train: dense (exact
+cosine) and hybrid (the site's tantivy ranking fused with the dense one as search/hybrid.py
+fuses, SEARCH_* settings).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import gzip
 import json
 import os
 import random
+import struct
 import sys
 import tempfile
 import time
@@ -62,6 +65,54 @@ class Rate:
         )
 
 
+class StaticEmbedder:
+    """A model2vec static model (tools/export_variants.py) as model2vec embeds: the mean of
+    the token vectors, no special tokens, unknown tokens dropped; numpy only."""
+
+    model_id = "model2vec-static"
+
+    def __init__(self, directory: Path, max_tokens: int = 512) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.matrix = _safetensors(directory / "model.safetensors")["embeddings"]
+        self.dimension, self.max_tokens = self.matrix.shape[1], max_tokens
+        self.unknown = self.tokenizer.token_to_id("[UNK]")
+
+    def describe(self) -> str:
+        return f"{self.model_id} ({self.dimension} dimensions), {self.max_tokens} tokens"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+        for row, encoding in enumerate(encodings):
+            ids = [i for i in encoding.ids[: self.max_tokens] if i != self.unknown]
+            if ids:
+                vectors[row] = self.matrix[ids].mean(axis=0)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+def _safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The float tensors of a .safetensors file (8-byte header size, JSON header, data)."""
+    raw = path.read_bytes()
+    (size,) = struct.unpack("<Q", raw[:8])
+    header, start = json.loads(raw[8 : 8 + size]), 8 + size
+    dtypes = {"F32": np.float32, "F16": np.float16}
+    return {
+        name: np.frombuffer(
+            raw[start + entry["data_offsets"][0] : start + entry["data_offsets"][1]],
+            dtype=dtypes[entry["dtype"]],
+        )
+        .reshape(entry["shape"])
+        .astype(np.float32)
+        for name, entry in header.items()
+        if name != "__metadata__"
+    }
+
+
 def arxiv_texts(count: int) -> list[str]:
     """`count` real papers picked at random (seed 0) from the 180,936, as the indexer embeds."""
     with gzip.open(ARXIV, "rt", encoding="utf-8") as lines:
@@ -77,9 +128,9 @@ def measure(embedder: Embedder, texts: list[str]) -> tuple[Rate, np.ndarray]:
     return Rate(len(texts), time.perf_counter() - wall, time.process_time() - cpu), vectors
 
 
-def throughput(args: argparse.Namespace, embedder: OnnxEmbedder) -> None:
+def throughput(args: argparse.Namespace, embedder: OnnxEmbedder | StaticEmbedder) -> None:
     texts = arxiv_texts(args.papers)
-    tokens = [len(e.ids) for e in embedder.tokenizer.encode_batch(texts)]
+    tokens = [len(e.ids[: embedder.max_tokens]) for e in embedder.tokenizer.encode_batch(texts)]
     cores = available_cores()
     print(
         f"{len(texts):,} real arXiv papers (title and abstract), {np.mean(tokens):.0f} tokens "
@@ -105,7 +156,7 @@ def rate_line_reference(rate: Rate, reference: OnnxEmbedder, cores: int) -> str:
     return rate.line(f"reference: {reference.describe()}", cores)
 
 
-def quality(args: argparse.Namespace, embedder: OnnxEmbedder) -> None:
+def quality(args: argparse.Namespace, embedder: Embedder) -> None:
     """nDCG@10 on SciFact train: dense alone and fused with the site's lexical ranking."""
     sys.path.insert(0, str(ROOT / "bench"))
     import tune_search
@@ -161,13 +212,18 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--quality", action="store_true", help="also nDCG@10 on SciFact train")
     parser.add_argument("--no-speed", action="store_true", help="quality only")
+    parser.add_argument("--static", type=Path, help="a model2vec static model directory instead")
     args = parser.parse_args()
     if not ARXIV.is_file() or not SCIFACT.is_dir():
         print(f"benchmark data missing: {DATA} (it lives in ../shared/data)", file=sys.stderr)
         return 2
     options = {"batch_size": args.batch_size} if args.batch_size else {}
-    embedder = OnnxEmbedder(
-        args.model_dir, threads=args.threads, max_tokens=args.max_tokens, **options
+    embedder = (
+        StaticEmbedder(args.static)
+        if args.static
+        else OnnxEmbedder(
+            args.model_dir, threads=args.threads, max_tokens=args.max_tokens, **options
+        )
     )
     print(f"command: .venv/bin/python {' '.join(sys.argv)}\n")
     if not args.no_speed:
