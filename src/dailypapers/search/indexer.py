@@ -65,6 +65,7 @@ class SearchStatus:
     documents: int
     lacking_vectors: int
     lexical_documents: int
+    lexical_backlog: int = 0  # papers saved since the keyword index last followed the table
 
 
 def stale_papers() -> Any:
@@ -88,6 +89,7 @@ def status(model_id: str, lexical: TantivyLexicalIndex) -> SearchStatus:
         documents=SearchDocument.objects.count(),
         lacking_vectors=papers_lacking_vectors(model_id).count(),
         lexical_documents=lexical.count(),
+        lexical_backlog=follow_backlog(lexical),
     )
 
 

@@ -66,7 +66,8 @@ class Command(BaseCommand):
             state = indexer.status(engine.embedder.model_id, engine.lexical)
             self.stdout.write(
                 f"papers {state.papers}, indexed {state.documents}, "
-                f"lexical index {state.lexical_documents}, lacking vectors {state.lacking_vectors}"
+                f"lexical index {state.lexical_documents} ({state.lexical_backlog} to follow), "
+                f"lacking vectors {state.lacking_vectors}"
                 f" (model {engine.embedder.model_id})"
             )
             return
