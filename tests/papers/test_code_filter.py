@@ -11,7 +11,7 @@ from django.test import Client
 
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.hybrid import search_papers
-from tests.papers.factories import add_paper, listed_titles
+from tests.papers.factories import add_paper, listed_titles, period_links
 
 pytestmark = pytest.mark.django_db
 DAY = date(2025, 1, 3)
@@ -58,6 +58,9 @@ def test_a_day_with_the_code_box_ticked_lists_only_papers_with_code(
     both = client.get("/date/2025-01-03", {"code": "1", "cat": "cs.CL"})
     assert listed_titles(both) == ["Coded language"]
     assert listed_titles(client.get("/date/2025-01-03"))[0] == "Plain language"
+    # Moving to the week or the previous day keeps the box ticked.
+    assert 'href="/week/2025-W01?code=1"' in page.content.decode()
+    assert period_links(both) == {"prev": "/date/2025-01-02?cat=cs.CL&code=1"}
 
 
 def test_trending_with_code(day: None, client: Client) -> None:

@@ -68,12 +68,13 @@ def http_url(url: str) -> str:
 
 
 @register.simple_tag
-def period_url(period: Period | None, category: str = "") -> str:
-    """The page of `period`, keeping the category filter (not the page number)."""
+def period_url(period: Period | None, category: str = "", has_code: bool = False) -> str:
+    """The page of `period`, keeping the category and "has code" filters (not the page)."""
     if period is None:
         return ""
     url = reverse(f"papers:{period.kind}", args=[period.slug])
-    return f"{url}?{urlencode({'cat': category})}" if category else url
+    query = {**({"cat": category} if category else {}), **({"code": "1"} if has_code else {})}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def _feed_day(paper: Paper) -> date | None:
