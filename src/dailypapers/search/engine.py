@@ -256,9 +256,12 @@ class SearchEngine:
 
     def _remove_old_files(self, keep: str) -> None:
         pattern = f"vectors-{_slug(self.embedder.model_id)}"
-        for path in self.directory.glob(f"{pattern}*"):
-            if path.name != keep and path.suffix in (".usearch", ".hnsw", ".watermark"):
+        for path in self.directory.glob(f"{pattern}-*.usearch"):
+            # Only this model's: another model's slug may start with this one's.
+            if path.name != keep and path.stem[len(pattern) + 1 :].isdigit():
                 path.unlink(missing_ok=True)
+        for suffix in (".hnsw", ".watermark"):  # the per-process snapshot of before
+            (self.directory / f"{pattern}{suffix}").unlink(missing_ok=True)
 
 
 def _batches(rows: object) -> Iterator[tuple[np.ndarray, np.ndarray]]:
