@@ -70,8 +70,9 @@ class AnonymousPageCacheMiddleware(MiddlewareMixin):
         if visit is not None and visit.served:
             return response
         if visit is None or not visit.versions:
-            if request.method in ("GET", "HEAD"):
-                # Only the kept reads are for everyone; anything else is for this reader.
+            if request.method in ("GET", "HEAD") and not _says_public(response):
+                # Only the kept reads are for everyone; anything else is for this reader,
+                # unless its view says it is for everyone (content-named thumbnails).
                 patch_cache_control(response, private=True)
             return response
         return _keep(request, response, visit)
@@ -95,6 +96,10 @@ def _keep(request: HttpRequest, response: HttpResponseBase, visit: Visit) -> Htt
     except Exception:
         log.warning("page cache unavailable", exc_info=True)
     return pages.replay(page, request)
+
+
+def _says_public(response: HttpResponseBase) -> bool:
+    return "public" in response.get("Cache-Control", "").replace(" ", "").split(",")
 
 
 def _mark_public(response: HttpResponseBase) -> None:
