@@ -51,6 +51,7 @@ from reads_data import (
     env_for,
     log,
     start_postgres,
+    upgrade_search,
 )
 from reads_sample import Read, reads_of
 
@@ -149,6 +150,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     call_command("migrate", verbosity=0)
     if not args.measure_only:
         build(args.workdir, args.papers, env, args.seed)
+    upgrade_search(env)
     if args.build_only:
         return 0
     papers = Paper.objects.count()

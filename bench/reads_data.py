@@ -79,6 +79,51 @@ def prewarm_vectors(url: str) -> None:
         log(f"prewarmed {name}: {blocks * 8 // 1024} MiB")
 
 
+def upgrade_search(env: dict[str, str]) -> None:
+    """Bring the search indexes of a directory an older commit built up to this one's, as a
+    host's indexer would: vectors stored under another model id are relabelled (they are
+    generated, for latency only: see build_search), then `search update --no-embed` catches
+    the keyword index and the machine's vector file up from the database."""
+    from django.db import connection, transaction
+
+    from dailypapers.search.engine import make_embedder
+    from dailypapers.search.models import SearchDocument
+
+    model = make_embedder().model_id
+    stale = SearchDocument.objects.exclude(model_id=model)
+    if stale.exists():
+        with transaction.atomic():
+            rebuild = _drop_vector_indexes() if connection.vendor == "postgresql" else []
+            relabelled = stale.update(model_id=model)
+            for statement in rebuild:  # once, not 180,936 graph insertions
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+                    cursor.execute(statement)
+        log(f"relabelled {relabelled:,} stored vectors as {model}")
+    started = time.perf_counter()
+    update = [str(BIN), "search", "update", "--no-embed", "--no-progress"]
+    subprocess.run(update, env=env, check=True, stdout=subprocess.DEVNULL)
+    log(f"search update --no-embed: {time.perf_counter() - started:.0f} s")
+
+
+def _drop_vector_indexes() -> list[str]:
+    """Drop the pgvector indexes of the search documents; returns the statements that
+    build them again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+            " WHERE a.amname IN ('hnsw', 'ivfflat')"
+            " AND i.indrelid = 'search_searchdocument'::regclass"
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in found]
+
+
 def build(workdir: Path, papers: int, env: dict[str, str], seed: int) -> None:
     """Every step not done yet, in order; Django is set up already."""
     rng = random.Random(seed)
