@@ -42,6 +42,27 @@ def test_cards_show_the_summary_line_and_linked_keywords(db: None, client: Clien
     assert f'href="/search?q=topic%20{paper.pk}"' in page
 
 
+def test_a_card_shows_the_summary_line_in_place_of_the_excerpt(db: None, client: Client) -> None:
+    (summarized_paper,) = summarized(1)
+    Paper.objects.filter(pk=summarized_paper.pk).update(abstract="Opening words of one abstract.")
+    add_paper(DAY, title="Not summarized yet", abstract="Opening words of another abstract.")
+    page = client.get("/date/2025-01-03").content.decode()
+    assert "Opening words of one abstract." not in page, "the summary line stands for it"
+    assert "Opening words of another abstract." in page, "no summary: the excerpt"
+    assert page.count('class="excerpt"') == 1
+
+
+def test_switched_off_every_card_shows_its_excerpt(
+    db: None, client: Client, settings: Settings
+) -> None:
+    settings.SUMMARIES_ENABLED = False
+    (paper,) = summarized(1)
+    Paper.objects.filter(pk=paper.pk).update(abstract="Opening words of one abstract.")
+    page = client.get("/date/2025-01-03").content.decode()
+    assert "Opening words of one abstract." in page
+    assert "with care." not in page
+
+
 def test_the_paper_page_shows_them(db: None, client: Client) -> None:
     (paper,) = summarized(1)
     page = client.get(paper.get_absolute_url()).content.decode()

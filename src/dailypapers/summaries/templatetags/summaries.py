@@ -21,12 +21,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("summaries/_summary.html", takes_context=True)
-def paper_summary(context: template.Context, paper: Paper) -> dict[str, Any]:
+def paper_summary(context: template.Context, paper: Paper, abstract: str = "") -> dict[str, Any]:
+    """A card passes the abstract: its excerpt shows only where there is no summary line
+    (the line is a sentence of it, often the first: it would show twice)."""
     if not settings.SUMMARIES_ENABLED or not isinstance(paper, Paper):
-        return {"summary": None}
+        return {"summary": None, "abstract": abstract}
     if not Paper.summary.is_cached(paper):
         load_summaries(_page_papers(context, paper))
-    return {"summary": summary_of(paper), "paper": paper}
+    return {"summary": summary_of(paper), "paper": paper, "abstract": abstract}
 
 
 def _page_papers(context: template.Context, paper: Paper) -> list[Paper]:
