@@ -20,13 +20,14 @@ import gzip
 import json
 import os
 import random
+import shutil
 import struct
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -162,7 +163,15 @@ def quality(args: argparse.Namespace, embedder: Embedder) -> None:
     import tune_search
 
     os.environ["SEARCH_EMBEDDER"] = "null"  # the lexical index only; vectors come from here
-    tune_search.configure(Path(tempfile.mkdtemp(prefix="dailypapers-embed-speed-")))
+    scratch = Path(tempfile.mkdtemp(prefix="dailypapers-embed-speed-"))
+    try:
+        tune_search.configure(scratch)
+        print_quality(embedder, tune_search)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def print_quality(embedder: Embedder, tune_search: Any) -> None:
     from django.conf import settings
 
     from dailypapers.search.evaluate import load_beir
