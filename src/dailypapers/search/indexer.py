@@ -324,6 +324,8 @@ def _text_hash(row: dict[str, Any]) -> str:
 
 
 def indexer_argv() -> list[str]:
-    """The background indexer's command line, as `dailypapers worker` starts it."""
+    """The host's own indexer, as `serve --no-worker` starts it on a web host: it follows the
+    database into this host's keyword index and vector file, and embeds what no one has yet
+    (docs/search.md, "Keyword index per host")."""
     interval = str(settings.SEARCH_UPDATE_INTERVAL)
     return command_argv("search", "update", "--watch", interval, "--no-progress")
