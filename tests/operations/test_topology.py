@@ -45,7 +45,8 @@ MEANING_QUERY = "picking shares of companies in South America"
 MEANING_TARGET = "AlphaX: An AI-Based Value Investing Strategy for the Brazilian Stock Market"
 READERS = [f"reader{n}@example.org" for n in range(8)]
 KILLED_AT = 3  # the worker dies while the third digest is being handed to the mail server
-SECONDS = 90  # the longest any one step may take on a loaded machine
+SECONDS = 240  # the longest any one step may take on a loaded machine (not a speed check)
+CACHE_SECONDS = 2
 
 
 @dataclass
@@ -90,7 +91,7 @@ def site(tmp_path: Path, loopback: Loopback, data_dir: Path, mailbox: Any) -> di
         ARXIV_RSS_URL=loopback.url("/rss"),
         INGEST_REQUEST_INTERVAL="0",
         SEARCH_EMBEDDER="onnx",
-        CACHE_ANONYMOUS_SECONDS="2",
+        CACHE_ANONYMOUS_SECONDS=str(CACHE_SECONDS),
         DIGEST_DAILY_SCHEDULE="0 0 * * *",  # today's round covers yesterday's feed
         DIGEST_INFLIGHT_TIMEOUT="3",  # one sender at a time here: a dead one's row is retaken
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
@@ -242,9 +243,10 @@ def test_two_web_hosts_and_a_worker_on_one_postgresql(
     )
     before = upvotes_shown(hosts[1], arxiv_id)
     vote(hosts[0], arxiv_id, session)
-    voted_at = time.monotonic()
-    wait_for("the vote on the second host", lambda: upvotes_shown(hosts[1], arxiv_id) > before)
-    assert time.monotonic() - voted_at < 2 + 10, "the vote took far longer than the cache bound"
+    # The second host may show its kept page until the bound, never after it.
+    time.sleep(CACHE_SECONDS + 0.5)
+    assert upvotes_shown(hosts[1], arxiv_id) == before + 1
+    assert upvotes_shown(hosts[0], arxiv_id) == before + 1
 
     # The readers subscribe and the next digest round comes; the worker dies mid-round.
     box, _ = mailbox
