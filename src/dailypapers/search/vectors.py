@@ -7,6 +7,7 @@ saved since the file's watermark in a small exact index of its own (docs/search.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterable
@@ -162,8 +163,7 @@ class UsearchVectorIndex:
 
     @classmethod
     def open(cls, path: Path, ef_search: int = 96) -> UsearchVectorIndex:
-        from usearch.index import Index
-
+        Index = _usearch_index()
         index = Index.restore(str(path), view=True)
         if index is None:
             raise ValueError(f"{path} is not a usearch index")
@@ -213,8 +213,7 @@ def build_vector_file(path: Path, batches: Iterable[tuple[Ids, Vectors]], thread
     f16: half the bytes of float32 at the same recall (docs/search.md, "Vectors"). Written
     under a temporary name and renamed, so no reader ever maps half a file.
     """
-    from usearch.index import Index
-
+    Index = _usearch_index()
     index: Any = None
     for ids, vectors in batches:
         if index is None:
@@ -236,6 +235,16 @@ def build_vector_file(path: Path, batches: Iterable[tuple[Ids, Vectors]], thread
     return len(index)
 
 
+def _usearch_index() -> Any:
+    """usearch's Index class, loaded after ONNX Runtime: the other way round, the process
+    crashes (SIGSEGV) at its first embedding (usearch 2.26.6, onnxruntime 1.31.1)."""
+    with contextlib.suppress(ImportError):  # the embedder is optional; vectors still work
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
+
+
 # HNSW links per node and build breadth of the vector file (hnswlib's snapshot used 16/200).
 FILE_CONNECTIVITY = 16
 FILE_EXPANSION_ADD = 128
@@ -250,6 +259,7 @@ class LayeredVectorIndex:
     def __init__(self, base: UsearchVectorIndex, dimension: int) -> None:
         self.base = base
         self.recent = ExactVectorIndex(dimension)
+        self._shadowed: set[int] = set()  # papers held here whose vector in the file is stale
 
     @property
     def ef_search(self) -> int:
@@ -260,17 +270,18 @@ class LayeredVectorIndex:
         self.base.ef_search = value
 
     def __len__(self) -> int:
-        return len(self.base) + sum(1 for pk in self.recent.ids() if pk not in self.base)
+        return len(self.base) + len(self.recent) - len(self._shadowed)
 
     def add(self, ids: Ids, vectors: Vectors) -> None:
+        self._shadowed.update(pk for pk in ids.tolist() if pk in self.base)
         self.recent.add(ids, vectors)
 
     def search(self, vector: Vectors, limit: int) -> list[tuple[int, float]]:
         if not len(self.recent):
             return self.base.search(vector, limit)
-        # A few more from the file, since those held fresher here are dropped from its list.
-        wider = limit + min(len(self.recent), limit)
-        hits = [hit for hit in self.base.search(vector, wider) if hit[0] not in self.recent]
+        # As many more from the file as it may return stale vectors for, which are dropped.
+        wider = limit + min(len(self._shadowed), limit)
+        hits = [hit for hit in self.base.search(vector, wider) if hit[0] not in self._shadowed]
         hits += self.recent.search(vector, limit)
         return sorted(hits, key=lambda hit: -hit[1])[:limit]
 
