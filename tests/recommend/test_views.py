@@ -147,3 +147,14 @@ def test_more_like_a_collection_is_the_owners_only(client_of: Client, ada: User)
     grace = Client()
     grace.force_login(User.objects.create_user("grace"))
     assert grace.get(f"/for-you/collections/{space.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("back", ["²", "https://elsewhere.example/", "//elsewhere.example/x", ""])
+def test_a_form_sent_with_an_odd_or_foreign_return_address_comes_back_to_for_you(
+    client_of: Client, papers: dict[str, Paper], back: str
+) -> None:
+    hide = client_of.post("/for-you/hide-seen", {"hide": "1", "next": back})
+    assert hide.status_code == 302 and hide["Location"] == "/for-you"
+    url = f"/papers/{papers['graphs'].arxiv_id}/feedback"
+    seen = client_of.post(url, {"kind": "seen", "next": back})
+    assert seen.status_code == 302 and seen["Location"] == "/for-you"

@@ -7,11 +7,18 @@ Every form is a plain POST that redirects back; htmx, where loaded, swaps the ca
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -69,14 +76,14 @@ def mark(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     )
     back = _back(request)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={back}")
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': back})}")
     kind, on = request.POST.get("kind", ""), request.POST.get("on", "1") != "0"
     try:
         feedback.mark(_member(request), paper.id, kind, on)
     except feedback.FeedbackRefused as refused:
         return HttpResponseBadRequest(str(refused))
     if not request.headers.get("HX-Request"):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     if paper.id in feedback.hidden_ids(_member(request), [paper.id]):
         return HttpResponse("")  # the card goes
     seen = feedback.marked_ids(_member(request), [paper.id], "seen")
@@ -91,7 +98,7 @@ def mark(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 @require_POST
 def hide_seen(request: HttpRequest) -> HttpResponse:
     feedback.set_hide_seen(_member(request), request.POST.get("hide") == "1")
-    return redirect(_back(request))
+    return HttpResponseRedirect(_back(request))
 
 
 @login_required
@@ -126,10 +133,10 @@ def private_feed(request: HttpRequest, token: str, form: str) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
-    back = request.POST.get("next") or reverse("recommend:for_you")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return reverse("recommend:for_you")
-    return back
+    """Where a form returns: the page it was on (a local path), else /for-you."""
+    back = request.POST.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    return back if allowed and back.startswith("/") else reverse("recommend:for_you")
 
 
 def _member(request: HttpRequest) -> User:
