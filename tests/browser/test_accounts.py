@@ -17,6 +17,7 @@ import pytest
 from django.core.cache import cache
 from pytest_django import Settings
 
+from dailypapers.operations.consumer import drain
 from dailypapers.papers.models import DailyEntry
 from tests.accounts.factories import PASSWORD, emailed_link
 from tests.browser.conftest import SCREENSHOTS as RESULTS
@@ -107,6 +108,12 @@ def test_sign_up_confirm_log_in_upvote_submit_comment_collect(
     page.get_by_role("link", name="Submit a paper").click()
     page.get_by_label("arXiv id or URL").fill("https://arxiv.org/abs/2510.14968")
     page.get_by_role("button", name="Submit").click()
+    # The page answers at once; the fetch is a job on the task engine (docs/tasks.md), run
+    # here as a worker of the submissions queue would.
+    expect(page.locator(".submission-pending")).to_contain_text("arXiv is being asked")
+    assert drain(["submissions"]) == 1
+    page.reload()
+    page.locator(".submission-accepted a").click()
     expect(page.locator("h1")).to_contain_text("RDD: Retrieval-Based Demonstration Decomposer")
     assert DailyEntry.objects.get(paper__arxiv_id="2510.14968").submitted_by.username == "ada"
 
