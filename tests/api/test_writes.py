@@ -16,6 +16,7 @@ from pytest_django import Settings
 from dailypapers.api.models import ApiToken
 from dailypapers.api.tokens import create_token
 from dailypapers.community.models import Comment, Vote
+from dailypapers.operations.consumer import drain
 from dailypapers.papers.models import DailyEntry, Paper
 from tests.accounts.factories import make_member
 from tests.api.conftest import Feed
@@ -207,14 +208,35 @@ def arxiv(loopback: Loopback, settings: Settings, data_dir: Path) -> Loopback:
 
 def test_submit_a_paper(client: Client, arxiv: Loopback, member: User, token: str) -> None:
     response = post(client, "/api/papers/submit", token, {"id": "https://arxiv.org/abs/2510.14968"})
-    assert response.status_code == 201
-    item = response.json()
-    assert item["paper"]["id"] == "2510.14968"
-    assert item["submittedBy"]["user"] == "grace"
+    assert response.status_code == 202, "answered before arXiv is asked"
+    asked = response.json()
+    assert asked["status"] == "pending" and asked["paper"] is None
+    assert response["Location"] == f"/api/submissions/{asked['id']}"
+    assert not DailyEntry.objects.filter(paper__arxiv_id="2510.14968").exists()
+    assert drain(["submissions"]) == 1  # as a worker of the submissions queue would
+    done = client.get(response["Location"], HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert done["status"] == "accepted"
+    assert done["paper"]["paper"]["id"] == "2510.14968"
+    assert done["paper"]["submittedBy"]["user"] == "grace"
     assert DailyEntry.objects.get(paper__arxiv_id="2510.14968").submitted_by == member
     again = post(client, "/api/papers/submit", token, {"id": "2510.14968"})
     assert again.status_code == 409
     assert "already in the daily feed" in again.json()["error"]
+
+
+def test_a_submission_refused_after_asking_arxiv_says_why_and_is_private(
+    client: Client, arxiv: Loopback, token: str, settings: Settings
+) -> None:
+    settings.SUBMIT_MAX_AGE_DAYS = 3  # the recorded paper is older: arXiv's answer refuses it
+    response = post(client, "/api/papers/submit", token, {"id": "2510.14968"})
+    assert response.status_code == 202
+    drain(["submissions"])
+    refused = client.get(response["Location"], HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert refused["status"] == "refused" and refused["rule"] == "too-old"
+    assert "2510.14968 was published on" in refused["reason"]
+    other = create_token(make_member("alan"), "other").secret
+    assert client.get(response["Location"], HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
+    assert client.get(response["Location"]).status_code == 401
 
 
 def test_a_refused_submission_names_its_reason(

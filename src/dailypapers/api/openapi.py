@@ -101,6 +101,20 @@ SCHEMAS: dict[str, Any] = {
     "Vote": _object(
         {"id": {"type": "string"}, "upvoted": {"type": "boolean"}, "upvotes": {"type": "integer"}}
     ),
+    "Submission": _object(
+        {
+            "id": {"type": "integer"},
+            "arxivId": {"type": "string"},
+            "status": {"type": "string", "enum": ["pending", "accepted", "refused"]},
+            "rule": _nullable("string", description="The rule a refusal broke."),
+            "reason": _nullable("string", description="Why it was refused, for the member."),
+            "paper": {
+                "oneOf": [_ref("DailyPaper"), {"type": "null"}],
+                "description": "The listing item, once accepted.",
+            },
+        },
+        "A submission while arXiv is asked about it in the background (docs/api.md).",
+    ),
     "Comment": _object(
         {
             "id": {"type": "string"},
@@ -117,7 +131,7 @@ ERRORS = {
     400: "Bad parameters or body.",
     401: "No token, or an unknown or revoked one.",
     403: "The token's account is suspended.",
-    404: "No such paper (or it is hidden).",
+    404: "No such paper (or it is hidden), or no such submission of yours.",
     405: "Method not allowed here.",
     409: "The paper is already in the daily feed.",
     429: "Too many requests: wait Retry-After seconds.",
@@ -164,6 +178,13 @@ PAPER_ID = {
     "required": True,
     "description": "arXiv id, e.g. 2501.01234 or hep-th/9901001; a version is ignored.",
     "schema": {"type": "string", "pattern": ARXIV_ID},
+}
+SUBMISSION_ID = {
+    "name": "submission_id",
+    "in": "path",
+    "required": True,
+    "description": "The id POST /api/papers/submit answered with.",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
 }
 LIMIT = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
 NOT_MODIFIED = {"description": "Not modified since the ETag or date the client sent."}
@@ -355,15 +376,29 @@ def paths() -> dict[str, Any]:
         },
         "/api/papers/submit": {
             "post": _write(
-                "Submit a paper to today's feed, by arXiv id or URL.",
+                "Submit a paper to today's feed, by arXiv id or URL: answered at once, arXiv "
+                "is asked in the background (follow Location).",
                 {
-                    "201": {
-                        "description": "In the feed.",
-                        "content": {JSON: {"schema": _ref("DailyPaper")}},
+                    "202": {
+                        "description": "Accepted for checking: its status is at Location.",
+                        "content": {JSON: {"schema": _ref("Submission")}},
                     }
                 },
-                [400, 404, 409, 503],
+                [400, 409],
                 requestBody=_body({"id": {"type": "string"}}, ["id"]),
+            ),
+        },
+        "/api/submissions/{submission_id}": {
+            "get": _write(
+                "One of the member's submissions: pending, accepted (with the paper) or refused.",
+                {
+                    "200": {
+                        "description": "Its status.",
+                        "content": {JSON: {"schema": _ref("Submission")}},
+                    }
+                },
+                [404],
+                parameters=[SUBMISSION_ID],
             ),
         },
         "/api/openapi.json": {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/daily_papers", views.daily_papers, name="daily_papers"),
     path("api/papers/search", views.search, name="search"),
     path("api/papers/submit", views.submit, name="submit"),
+    path("api/submissions/<int:submission_id>", views.submission, name="submission"),
     path("api/papers/<arxiv:arxiv_id>/upvote", views.upvote, name="upvote"),
     path("api/papers/<arxiv:arxiv_id>/comment", views.comment, name="comment"),
     path("api/papers/<arxiv:arxiv_id>", views.paper, name="paper"),

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -31,8 +32,10 @@ from dailypapers.api.responses import (
 from dailypapers.api.tokens import TokenRefused, create_token, revoke_token
 from dailypapers.community import ratelimits
 from dailypapers.community.comments import CommentRefused, post_comment, threads
-from dailypapers.community.submissions import SubmissionRefused, submit_paper
+from dailypapers.community.models import SubmissionRequest
+from dailypapers.community.submissions import SubmissionRefused, request_submission
 from dailypapers.community.votes import set_vote
+from dailypapers.operations import engine
 from dailypapers.papers.models import Paper
 
 # A refused submission's rule, as an HTTP status (community/submissions.py names the rules).
@@ -112,10 +115,22 @@ def submit(request: HttpRequest) -> HttpResponse:
         raise ApiError(400, 'Name the paper: {"id": "2501.01234"} (an arXiv id or URL).')
     limited(request, ratelimits.submit_action())
     try:
-        submission = submit_paper(request.user, raw)  # type: ignore[arg-type]
+        asked = request_submission(request.user, raw)  # type: ignore[arg-type]
     except SubmissionRefused as refused:
         raise _refusal(refused) from None
-    return json_response(shapes.daily_item(_paper(submission.paper.arxiv_id)), status=201)
+    # Answered at once; a job asks arXiv (docs/tasks.md), as for the submit page.
+    engine.enqueue("fetch_submission", asked.pk)
+    response = json_response(_submission(asked, request), status=202)
+    response["Location"] = reverse("api:submission", args=[asked.pk])
+    return response
+
+
+@api_write(("GET",))
+def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
+    found = SubmissionRequest.objects.filter(pk=submission_id, member=request.user).first()
+    if found is None:
+        raise ApiError(404, f"You have no submission {submission_id}.")
+    return json_response(_submission(found, request))
 
 
 @api_write(("POST",))
@@ -165,6 +180,18 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def _site(request: HttpRequest) -> str:
     """Scheme and host the request came to, for absolute URLs (thumbnails)."""
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def _submission(asked: SubmissionRequest, request: HttpRequest) -> dict[str, Any]:
+    paper = listings.get_paper(asked.arxiv_id) if asked.paper_id else None
+    return {
+        "id": asked.pk,
+        "arxivId": asked.arxiv_id,
+        "status": asked.status,
+        "rule": asked.rule or None,
+        "reason": asked.reason or None,
+        "paper": shapes.daily_items([paper], _site(request))[0] if paper else None,
+    }
 
 
 def _paper(arxiv_id: str) -> Paper:
