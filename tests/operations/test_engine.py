@@ -34,7 +34,7 @@ def run_one_job_through(settings: Settings, url: str) -> None:
     settings.ARXIV_API_URL = "http://127.0.0.1:9/api/query"  # nothing listens: refused
     settings.INGEST_MAX_RETRIES = 0
     request = a_pending_request()
-    engine.enqueue("fetch_submission", request.pk)
+    engine.enqueue("community.fetch_submission", request.pk)
     sizes = engine.queue_sizes()
     assert sizes["submissions"] == (1, 0)
     assert all(size == (0, 0) for name, size in sizes.items() if name != "submissions")
@@ -58,6 +58,6 @@ def test_jobs_in_the_sites_own_postgresql(settings: Settings) -> None:
 def test_a_bad_tasks_url_is_one_clear_error(settings: Settings) -> None:
     settings.TASKS_URL = "amqp://somewhere"
     with pytest.raises(TasksConfigError, match="is not sqlite:///path, database"):
-        engine.enqueue("fetch_submission", 1)
+        engine.enqueue("community.fetch_submission", 1)
     with pytest.raises(CommandError, match="there is no queue 'digests'"):
         call_command("worker", "--queues", "digests")

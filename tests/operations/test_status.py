@@ -77,12 +77,12 @@ def test_status_shows_the_search_backlog_the_jobs_and_the_outbox() -> None:
 
 def test_status_shows_each_queue_waiting_running_and_failed(settings: Settings) -> None:
     settings.TASKS_RETRIES = 0  # a failure is final at once
-    engine.enqueue("fetch_submission", 12345)  # no such request: the job does nothing
-    engine.enqueue("fetch_submission", 12346)
+    engine.enqueue("community.fetch_submission", 12345)  # no such request: the job does nothing
+    engine.enqueue("community.fetch_submission", 12346)
     assert "submissions  waiting 2, scheduled 0, running 0, failed 0" in status()
     assert drain(["submissions"]) == 2
     assert "submissions  waiting 0, scheduled 0, running 0, failed 0" in status()
-    assert TaskRecord.objects.filter(name="fetch_submission", state="done").count() == 2
+    assert TaskRecord.objects.filter(name="community.fetch_submission", state="done").count() == 2
     engine.enqueue("backfill", "snapshot:/no/such/file")
     drain(["backfill"])
     report = status()

@@ -119,7 +119,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     except SubmissionRefused as refused:
         raise _refusal(refused) from None
     # Answered at once; a job asks arXiv (docs/tasks.md), as for the submit page.
-    engine.enqueue("fetch_submission", asked.pk)
+    engine.enqueue("community.fetch_submission", asked.pk)
     response = json_response(_submission(asked, request), status=202)
     response["Location"] = reverse("api:submission", args=[asked.pk])
     return response
@@ -127,7 +127,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @api_write(("GET",))
 def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
-    found = SubmissionRequest.objects.filter(pk=submission_id, member=request.user).first()
+    member = request.user.pk  # api_write made it the token's member
+    found = SubmissionRequest.objects.filter(pk=submission_id, member_id=member).first()
     if found is None:
         raise ApiError(404, f"You have no submission {submission_id}.")
     return json_response(_submission(found, request))

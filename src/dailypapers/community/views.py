@@ -104,7 +104,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         except SubmissionRefused as refused:
             context["refused"] = refused
         else:
-            engine.enqueue("fetch_submission", asked.pk)
+            engine.enqueue("community.fetch_submission", asked.pk)
             messages.success(request, f"Thank you: arXiv is being asked about {asked.arxiv_id}.")
             return redirect("community:submit")
     context["requests"] = recent_requests(request.user)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # `<app>.<function>`, on the app's queue (a member waits for a library import; see
 # docs/tasks.md, "Queues").
 FEATURE_TASK_MODULES = {
+    "community": "submissions",
     "thumbnails": "media",
     "summaries": "media",
     "recommend": "media",
@@ -33,10 +34,11 @@ FEATURE_TASK_MODULES = {
 # The features' periodic jobs: name, cron fields, and the job each occurrence runs (when the
 # feature is there); claimed once per occurrence like WORKER_SCHEDULE's.
 FEATURE_SCHEDULE = (
+    ("submissions left waiting", "*/5 * * * *", "community.resume_waiting_submissions"),
     ("summaries", "*/5 * * * *", "summaries.summarize_papers"),
     ("library imports left over", "*/15 * * * *", "resume_library_imports"),
 )
-# A pending submission or a running backfill untouched this long lost its worker.
+# A running backfill untouched this long lost its worker.
 RESUME_AFTER = timedelta(minutes=15)
 
 
@@ -47,7 +49,6 @@ def job_specs() -> list[JobSpec]:
         JobSpec("queue_digests", queue_digests, "digest", 600, retries, 30, context=True),
         JobSpec("send_outbox", send_outbox, "digest", timeout=3600),
         JobSpec("search_update", search_update, "search", timeout=6 * 3600),
-        JobSpec("fetch_submission", fetch_submission, "submissions", timeout=900),
         JobSpec("backfill", run_backfill, "backfill", 24 * 3600, retries, delay),
     ]
     for queue in ("ingest", "search", "digest", "backfill", "media"):
@@ -120,17 +121,12 @@ def _lease(job: Job) -> float:
 
 
 def resume_lost_work(now: datetime) -> None:
-    """Submissions still pending and backfills not moving after RESUME_AFTER are queued again
-    (their worker was killed, or the queue was lost); both jobs are safe to run twice."""
-    from dailypapers.community.models import SubmissionRequest
+    """Backfills not moving after RESUME_AFTER are queued again (their worker was killed, or
+    the queue was lost); the job is safe to run twice. Submissions: community/tasks.py."""
     from dailypapers.operations.engine import enqueue
     from dailypapers.operations.models import Backfill
 
     stale = now - RESUME_AFTER
-    waiting = SubmissionRequest.objects.filter(status="pending", requested_at__lte=stale)
-    for request_id in waiting.values_list("pk", flat=True)[:100]:
-        if SubmissionRequest.objects.filter(pk=request_id).update(requested_at=now):
-            enqueue("fetch_submission", request_id)
     lost = Backfill.objects.filter(state__in=["queued", "running"], updated_at__lte=stale)
     for backfill in lost:
         if Backfill.objects.filter(pk=backfill.pk, updated_at=backfill.updated_at).update(
@@ -189,12 +185,6 @@ def send_outbox() -> None:
 def search_update() -> None:
     """Embed and index what is new (idempotent; two at once only repeat work)."""
     call_command("search", "update", "--no-progress")
-
-
-def fetch_submission(request_id: int) -> str:
-    from dailypapers.community.submissions import complete_submission
-
-    return complete_submission(request_id)
 
 
 def run_backfill(key: str) -> None:
