@@ -5,35 +5,18 @@ These are the in-memory indexes; on PostgreSQL with pgvector see test_pgvector.p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from dailypapers.ingest.parsed import ParsedPaper
-from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
 from dailypapers.search.engine import SearchEngine
 from dailypapers.search.vectors import ExactVectorIndex, LayeredVectorIndex
 from tests.search.doubles import WordHashEmbedder
+from tests.search.factories import add_papers
 
 pytestmark = pytest.mark.django_db
-
-
-def add_papers(*titles: str) -> None:
-    upsert_papers(
-        [
-            ParsedPaper(
-                arxiv_id=f"2503.{n:05d}",
-                title=title,
-                abstract=f"About {title}.",
-                published=datetime(2025, 3, 1, tzinfo=UTC),
-            )
-            for n, title in enumerate(titles, start=Paper.objects.count() + 1)
-        ],
-        "file",
-    )
 
 
 def test_a_reader_catches_up_with_what_the_indexer_wrote(tmp_path: Path) -> None:

@@ -4,14 +4,11 @@ file, sees the vectors saved after it was built, and picks up a rebuilt one by i
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from dailypapers.ingest.parsed import ParsedPaper
-from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
 from dailypapers.search.engine import SearchEngine
@@ -22,23 +19,9 @@ from dailypapers.search.vectors import (
     build_vector_file,
 )
 from tests.search.doubles import WordHashEmbedder
+from tests.search.factories import add_papers
 
 TITLES = ["sparse attention", "dense retrieval", "protein folding", "weather forecasting"]
-
-
-def add_papers(*titles: str) -> None:
-    upsert_papers(
-        [
-            ParsedPaper(
-                arxiv_id=f"2503.{n:05d}",
-                title=title,
-                abstract=f"About {title}.",
-                published=datetime(2025, 3, 1, tzinfo=UTC),
-            )
-            for n, title in enumerate(titles, start=Paper.objects.count() + 1)
-        ],
-        "file",
-    )
 
 
 def engine(directory: Path) -> SearchEngine:
