@@ -197,6 +197,17 @@ def test_pages_keep_the_query_and_filters(client: Client, settings: Settings) ->
     assert len(seen) == 5  # pages never overlap
 
 
+def test_the_has_code_box_keeps_papers_with_code(client: Client, settings: Settings) -> None:
+    add_paper(None, title="Mamba with code", github_repo="https://github.com/example/mamba")
+    add_paper(None, title="Mamba without code")
+    use_engine(Path(settings.SEARCH_INDEX_DIR), NullEmbedder())
+    assert len(listed(client.get("/search", {"q": "mamba"}))) == 2
+    boxed = client.get("/search", {"q": "mamba", "code": "1"})
+    assert "Mamba with code" in text_of(boxed) and "Mamba without code" not in text_of(boxed)
+    assert 'name="code" value="1" checked' in boxed.content.decode()
+    assert '<a href="/search?q=mamba">Clear filters</a>' in boxed.content.decode()
+
+
 def test_a_page_past_the_end_says_so(client: Client, real_papers: dict) -> None:
     response = client.get("/search", {"q": "mamba", "page": "9"})
     assert response.status_code == 200

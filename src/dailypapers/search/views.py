@@ -48,6 +48,7 @@ class SearchForm:
     cat: str = ""
     year_from: str = ""
     year_to: str = ""
+    has_code: bool = False
     page: int = 1
 
     @classmethod
@@ -63,12 +64,13 @@ class SearchForm:
             cat=cat if _CATEGORY.fullmatch(cat) else "",
             year_from=year_from if _YEAR.fullmatch(year_from) else "",
             year_to=year_to if _YEAR.fullmatch(year_to) else "",
+            has_code=params.get("code") == "1",
             page=min(max(int(page), 1), MAX_PAGE) if _PAGE.fullmatch(page) else 1,
         )
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.author or self.cat or self.year_from or self.year_to)
+        return bool(self.author or self.cat or self.year_from or self.year_to or self.has_code)
 
     def raw_query(self) -> str:
         """The fields as query syntax; filters first so a long query cannot push them out."""
@@ -83,6 +85,8 @@ class SearchForm:
             filters.append(f"from:{self.year_from}-01-01")
         elif self.year_to:
             filters.append(f"to:{self.year_to}-12-31")
+        if self.has_code:
+            filters.append("has:code")
         return " ".join([*filters, self.q]).strip()
 
     def url(self, page: int = 1) -> str:
@@ -93,6 +97,7 @@ class SearchForm:
             "cat": self.cat,
             "from": self.year_from,
             "to": self.year_to,
+            "code": "1" if self.has_code else "",
             "page": str(page) if page > 1 else "",
         }
         query = urlencode({name: value for name, value in fields.items() if value})
