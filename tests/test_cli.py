@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,16 @@ def test_serve_runs_gunicorn_on_the_given_address() -> None:
     assert argv[1:4] == ["-m", "gunicorn", "dailypapers.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8080"
     assert gunicorn_argv("::1", 8000, 1, 1)[5] == "[::1]:8000"
+
+
+def test_serve_keeps_connections_alive_as_long_as_the_setting_says(settings: Any) -> None:
+    def keep_alive() -> str:
+        argv = gunicorn_argv("0.0.0.0", 8080, 3, 2)
+        return argv[argv.index("--keep-alive") + 1]
+
+    assert keep_alive() == "0"
+    settings.WEB_KEEPALIVE_SECONDS = 5
+    assert keep_alive() == "5"
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,8 @@ def test_production_server_serves_pages_and_static_files(server: str) -> None:
     with urllib.request.urlopen(server + css) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/css")
+        # WEB_KEEPALIVE_SECONDS=0: one request a connection, so the next goes to a free worker.
+        assert response.headers["Connection"] == "close"
 
 
 def test_the_worker_runs_beside_the_server(server: str, site_env: dict[str, str]) -> None:

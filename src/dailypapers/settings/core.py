@@ -210,6 +210,13 @@ LOGGING = {
 # Serving (dailypapers serve).
 WEB_WORKERS = env("WEB_WORKERS", "3", "gunicorn worker processes for `dailypapers serve`.", int)
 WEB_THREADS = env("WEB_THREADS", "2", "Threads per gunicorn worker.", int)
+WEB_KEEPALIVE_SECONDS = env(
+    "WEB_KEEPALIVE_SECONDS",
+    "0",
+    "Seconds gunicorn keeps an idle client connection open for its next request; 0: one "
+    "request a connection, so each request goes to a free worker (docs/operations.md).",
+    int,
+)
 FORWARDED_ALLOW_IPS = env(
     "FORWARDED_ALLOW_IPS", "127.0.0.1", "Proxies whose X-Forwarded-* headers gunicorn trusts."
 )

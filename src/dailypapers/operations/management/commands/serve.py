@@ -33,6 +33,8 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]
         str(workers),
         "--threads",
         str(threads),
+        "--keep-alive",
+        str(settings.WEB_KEEPALIVE_SECONDS),
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",
