@@ -111,13 +111,14 @@ class Row:
 
 
 def test_rows_holding_papers_are_read_in_one_query_too(db: None) -> None:
-    """As search results list them (`rows`, each with a `paper`)."""
+    """As /for-you lists them (`picks`, each with a `paper`), read by `summaries_for`."""
     rows = [Row(paper) for paper in summarized(5)]
     for row in rows:  # as a results page has them: fresh from their own query
         row.paper = Paper.objects.get(pk=row.paper.pk)
     template = Template(
-        "{% load summaries %}{% for row in rows %}{% with paper=row.paper %}"
-        "{% paper_summary paper %}{% endwith %}{% endfor %}"
+        "{% load summaries %}{% summaries_for rows %}"
+        "{% for row in rows %}{% with paper=row.paper %}{% paper_summary paper %}{% endwith %}"
+        "{% endfor %}"
     )
     with CaptureQueriesContext(connection) as captured:
         html = template.render(Context({"rows": rows}))
