@@ -10,11 +10,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from pytest_django import Settings
 
+from dailypapers.community.models import SubmissionRequest
 from dailypapers.community.submissions import (
+    Fetch,
     SubmissionRefused,
     complete_submission,
     request_submission,
-    submit_paper,
 )
 from dailypapers.ingest.http import FetchError, PoliteFetcher
 from dailypapers.ingest.parsed import ParsedPaper
@@ -40,14 +41,25 @@ def fetch(arxiv_id: str) -> ParsedPaper | None:
     return fetch_arxiv_paper(arxiv_id, PoliteFetcher(interval=0, max_retries=0))
 
 
+def submit_paper(user: object, raw: str, *, now: datetime, fetch: Fetch) -> Paper:
+    """The page's two steps at once: the request, then its job; a refusal raised."""
+    request = request_submission(user, raw, now=now)  # type: ignore[arg-type]
+    complete_submission(request.pk, fetch, now=now)
+    request.refresh_from_db()
+    if request.status == SubmissionRequest.Status.REFUSED:
+        raise SubmissionRefused(request.rule, request.reason)
+    assert request.paper is not None
+    return request.paper
+
+
 @pytest.fixture
 def ada() -> object:
     return User.objects.create_user("ada", password="x")
 
 
 def test_submission_enters_todays_feed_credited_to_the_member(arxiv: Loopback, ada: object) -> None:
-    submission = submit_paper(ada, "https://arxiv.org/abs/2510.14968v1", now=NOW, fetch=fetch)
-    assert submission.paper.title == (
+    paper = submit_paper(ada, "https://arxiv.org/abs/2510.14968v1", now=NOW, fetch=fetch)
+    assert paper.title == (
         "RDD: Retrieval-Based Demonstration Decomposer for Planner Alignment in Long-Horizon Tasks"
     )
     entry = DailyEntry.objects.get(paper__arxiv_id="2510.14968")
@@ -115,7 +127,7 @@ def test_arxiv_down_uses_stored_metadata_or_refuses(ada: object) -> None:
         submit_paper(ada, "2510.11111", now=NOW, fetch=down)
     assert refused.value.rule == "arxiv-unavailable"
     Paper.objects.create(arxiv_id="2510.11111", title="Known here", published=NOW)
-    assert submit_paper(ada, "2510.11111", now=NOW, fetch=down).paper.title == "Known here"
+    assert submit_paper(ada, "2510.11111", now=NOW, fetch=down).title == "Known here"
 
 
 def test_fetch_reads_the_recorded_response(arxiv: Loopback) -> None:

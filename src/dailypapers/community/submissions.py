@@ -9,7 +9,7 @@ or refuses it (docs/tasks.md).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -36,27 +36,6 @@ class SubmissionRefused(Exception):
         super().__init__(message)
         self.rule = rule
         self.message = message
-
-
-@dataclass
-class Submission:
-    paper: Paper
-    entry: DailyEntry
-
-
-def submit_paper(
-    user: User, raw: str, *, now: datetime | None = None, fetch: Fetch = fetch_arxiv_paper
-) -> Submission:
-    """Put the paper named by `raw` (an id or arXiv URL) into today's feed, credited to `user`."""
-    now = now or timezone.now()
-    arxiv_id = arxiv_id_in(raw or "")
-    if not arxiv_id:
-        raise SubmissionRefused("id", f"“{(raw or '').strip()[:80]}” is not an arXiv id or URL.")
-    _check_daily_limit(user, now)
-    _check_not_in_feed(arxiv_id)
-    parsed = _fetch_metadata(arxiv_id, fetch)
-    _check_age(parsed, now)
-    return _enter_feed(user, parsed, now)
 
 
 def submissions_today(user: User, now: datetime) -> int:
@@ -86,18 +65,20 @@ def request_submission(user: User, raw: str, *, now: datetime | None = None) -> 
     return SubmissionRequest.objects.create(member=user, arxiv_id=arxiv_id, requested_at=now)
 
 
-def complete_submission(request_id: int, fetch: Fetch = fetch_arxiv_paper) -> str:
+def complete_submission(
+    request_id: int, fetch: Fetch = fetch_arxiv_paper, *, now: datetime | None = None
+) -> str:
     """Ask arXiv about a pending request and accept or refuse it; returns its status. Safe to
     run twice or after a killed run: a finished request is left as it is."""
     request = SubmissionRequest.objects.select_related("member").filter(pk=request_id).first()
     if request is None or request.status != SubmissionRequest.Status.PENDING:
         return request.status if request else "gone"
-    now = timezone.now()
+    now = now or timezone.now()
     try:
         _check_not_in_feed(request.arxiv_id)
         parsed = _fetch_metadata(request.arxiv_id, fetch)
         _check_age(parsed, now)
-        submission = _enter_feed(request.member, parsed, now)
+        paper = _enter_feed(request.member, parsed, now)
     except SubmissionRefused as refused:
         _finish(
             request, SubmissionRequest.Status.REFUSED, rule=refused.rule, reason=refused.message
@@ -106,7 +87,7 @@ def complete_submission(request_id: int, fetch: Fetch = fetch_arxiv_paper) -> st
         reason = f"{request.arxiv_id} entered the feed a moment ago by someone else's submission."
         _finish(request, SubmissionRequest.Status.REFUSED, rule="already-in-feed", reason=reason)
     else:
-        _finish(request, SubmissionRequest.Status.ACCEPTED, paper=submission.paper)
+        _finish(request, SubmissionRequest.Status.ACCEPTED, paper=paper)
     return request.status
 
 
@@ -170,12 +151,12 @@ def _check_age(parsed: ParsedPaper, now: datetime) -> None:
         )
 
 
-def _enter_feed(user: User, parsed: ParsedPaper, now: datetime) -> Submission:
+def _enter_feed(user: User, parsed: ParsedPaper, now: datetime) -> Paper:
     upsert_papers([replace(parsed, feed_day=None)], DailyEntry.Source.MEMBER)
     paper = Paper.objects.get(arxiv_id=parsed.arxiv_id)
     try:
         with transaction.atomic():
-            entry = DailyEntry.objects.create(
+            DailyEntry.objects.create(
                 paper=paper,
                 day=timezone.localdate(now),
                 submitted_at=now,
@@ -187,7 +168,7 @@ def _enter_feed(user: User, parsed: ParsedPaper, now: datetime) -> Submission:
         _check_not_in_feed(parsed.arxiv_id)
         raise
     versions.site_changed()
-    return Submission(paper, entry)
+    return paper
 
 
 def _from_stored(paper: Paper) -> ParsedPaper:
