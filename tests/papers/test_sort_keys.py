@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from django.db.models import F
@@ -124,6 +125,46 @@ def test_listings_on_the_stored_keys_match_the_papers_own_order() -> None:
         listed = feeds.listed_rows(week, category).order_by(*feeds.ENTRY_FEED_ORDER)
         assert list(listed.values_list("paper_id", flat=True)) == wanted
         assert feeds.listed_rows(week, category).count() == len(wanted)
+
+
+def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(settings: Any) -> None:
+    """period_ids walks each day on its own and merges: every page, for every listing a
+    period offers (a category, a submitter, has code), equals the period sorted as one; past
+    the merge depth the page is that one sort."""
+    rng = random.Random(17)
+    for _ in range(80):
+        paper = add_paper(
+            day=date(2025, 1, rng.randint(6, 19)),
+            upvotes=rng.choice([0, 0, 0, 1, 2, 2, 5]),
+            published=datetime(2025, 1, rng.randint(1, 9), rng.randint(0, 23), tzinfo=UTC),
+            categories=rng.choice([("cs.CL",), ("cs.LG", "cs.CL"), ("math.CO",)]),
+            github_repo=rng.choice(["", "", "https://github.com/a/b"]),
+        )
+        entry = DailyEntry.objects.filter(paper=paper)
+        entry.update(submitter_name=rng.choice(["", "", "ada"]))
+        if rng.random() < 0.1:
+            Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
+    month = parse_period("month", "2025-01")
+    listings = [{}, {"category": "cs.CL"}, {"submitter": "ada"}, {"has_code": True}]
+    for listing in listings:
+        rows = feeds.listed_rows(month, **listing)
+        everything = list(rows.order_by(*feeds.ENTRY_FEED_ORDER).values_list("paper_id", flat=True))
+        assert len(everything) > 10 and len({day for day in rows.values_list("day", flat=True)}) > 5
+        for start in range(0, len(everything) + 3, 4):
+            for limit in (1, 5):
+                page = everything[start : start + limit]
+                assert feeds.period_ids(rows, month, start, limit) == page, (listing, start)
+    settings.FEED_PAGE_SIZE = 5
+    feeds.PERIOD_MERGE_DEPTH, depth = 8, feeds.PERIOD_MERGE_DEPTH
+    try:
+        rows = feeds.listed_rows(month)
+        everything = list(rows.order_by(*feeds.ENTRY_FEED_ORDER).values_list("paper_id", flat=True))
+        assert feeds.period_ids(rows, month, 10, 5) == everything[10:15]
+    finally:
+        feeds.PERIOD_MERGE_DEPTH = depth
+    page = feeds.period_feed(month, "", 3)
+    assert [paper.pk for paper in page.papers] == everything[10:15]
+    assert page.page.paginator.count == len(everything) and page.page.number == 3
 
 
 def counted_days() -> dict[date, int]:

@@ -1,9 +1,9 @@
 """Which papers the API and the feeds list: the site's own feed queries (papers/feeds.py) and
 hybrid search, cut to the asked page, then loaded with what the JSON shows in one query.
 
-No ranking here: the orders are feeds.ENTRY_FEED_ORDER, WHOLE_FEED_ORDER, ENTRY_NEWEST_FIRST
-and feeds.trending_ids, read off the feed entries' stored keys, so each page walks an index in
-order (docs/api.md, "Performance").
+No ranking here: the orders are feeds.period_ids (ENTRY_FEED_ORDER), WHOLE_FEED_ORDER,
+ENTRY_NEWEST_FIRST and feeds.trending_ids, read off the feed entries' stored keys, so each
+page walks an index in order (docs/api.md, "Performance").
 """
 
 from __future__ import annotations
@@ -44,11 +44,9 @@ def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
             f"p × limit reaches past the first {MAX_UNPOSITIONED_OFFSET:,} papers of this "
             "listing; narrow it with date, week or month.",
         )
-    order: tuple[str, ...]
-    if query.sort == "publishedAt":
-        order = feeds.ENTRY_NEWEST_FIRST
-    else:
-        order = feeds.ENTRY_FEED_ORDER if query.period else feeds.WHOLE_FEED_ORDER
+    if query.period and query.sort != "publishedAt":
+        return feeds.period_ids(_listed(query), query.period, start, query.limit)
+    order = feeds.ENTRY_NEWEST_FIRST if query.sort == "publishedAt" else feeds.WHOLE_FEED_ORDER
     ids = _listed(query).order_by(*order).values_list("paper_id", flat=True)
     return list(ids[start : start + query.limit])
 

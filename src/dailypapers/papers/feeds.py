@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -71,6 +72,9 @@ NEWEST_FIRST = (F("published").desc(nulls_last=True), F("id").desc())
 ENTRY_FEED_ORDER = ("-upvotes", "-published_ts", "-paper_id")
 WHOLE_FEED_ORDER = ("-day", *ENTRY_FEED_ORDER)
 ENTRY_NEWEST_FIRST = ("-published_ts", "-paper_id")
+# How deep a page of several days is merged from per-day walks (period_ids); deeper, sorted.
+PERIOD_MERGE_DEPTH = 3_000
+_PLACEHOLDER_DAY = date(1000, 1, 1)
 
 
 @dataclass
@@ -203,9 +207,47 @@ def period_feed(period: Period, category: str, number: Any, has_code: bool = Fal
     counted).
     """
     entries = listed_rows(period, category, has_code=has_code)
-    ids = entries.order_by(*ENTRY_FEED_ORDER).values_list("paper_id", flat=True)
-    counted = category or has_code
-    return paginate(ids, number, count=entries.count() if counted else period_count(period))
+    count = entries.count() if category or has_code else period_count(period)
+    # The page's place from the count alone (InvalidPage before any listing is read).
+    page = Paginator(range(count), settings.FEED_PAGE_SIZE).page(number)
+    start = page.start_index() - 1 if count else 0
+    ids = period_ids(entries, period, start, settings.FEED_PAGE_SIZE)
+    return FeedPage(papers=cards(ids), page=page)
+
+
+def period_ids(rows: QuerySet[Any], period: Period, start: int, limit: int) -> list[int]:
+    """Ids `start` to `start + limit` of a period's keyed rows (listed_rows) in feed order.
+
+    The rows' indexes lead with the day, so over several days the database would read every
+    entry of the period and sort them (25,000 for a busy month). Each day is walked on its own
+    instead, in feed order and only as deep as the page reaches, and the walks merged; past
+    PERIOD_MERGE_DEPTH a page sorts the period as one query. see docs/ranking.md, "Performance"
+    """
+    ordered = rows.order_by(*ENTRY_FEED_ORDER)
+    depth = start + limit
+    if period.start == period.end or depth > PERIOD_MERGE_DEPTH:
+        return list(ordered.values_list("paper_id", flat=True)[start:depth])
+    days = listed_days().filter(day__range=(period.start, period.end)).values_list("day", flat=True)
+    # One day's walk compiled once (compiling 31 querysets took longer than running them),
+    # then repeated for each day with that day in place of the placeholder.
+    walk = ordered.filter(day=_PLACEHOLDER_DAY).values_list("paper_id", "upvotes", "published_ts")
+    sql, walk_params = walk[:depth].query.sql_with_params()
+    ops = connections[rows.db].ops
+    placeholder = ops.adapt_datefield_value(_PLACEHOLDER_DAY)
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, day in enumerate(days):
+        parts.append(f"SELECT * FROM ({sql}) AS day{number}")
+        value = ops.adapt_datefield_value(day)
+        params.extend(value if param == placeholder else param for param in walk_params)
+    if not parts:
+        return []
+    merged = " UNION ALL ".join(parts)
+    order = "upvotes DESC, published_ts DESC, paper_id DESC"
+    sql = f"SELECT paper_id FROM ({merged}) AS merged ORDER BY {order} LIMIT %s OFFSET %s"
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, [*params, limit, start])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def categories_between(start: date, end: date) -> list[CategoryCount]:
