@@ -127,7 +127,9 @@ def test_listings_on_the_stored_keys_match_the_papers_own_order() -> None:
         assert feeds.listed_rows(week, category).count() == len(wanted)
 
 
-def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(settings: Any) -> None:
+def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """period_ids walks each day on its own and merges: every page, for every listing a
     period offers (a category, a submitter, has code), equals the period sorted as one; past
     the merge depth the page is that one sort."""
@@ -144,6 +146,7 @@ def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(settings:
         entry.update(submitter_name=rng.choice(["", "", "ada"]))
         if rng.random() < 0.1:
             Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
+    monkeypatch.setattr(feeds, "PERIOD_MERGE_FROM", 10)  # merged from 10 papers on
     month = parse_period("month", "2025-01")
     listings = [{}, {"category": "cs.CL"}, {"submitter": "ada"}, {"has_code": True}]
     for listing in listings:
@@ -155,13 +158,10 @@ def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(settings:
                 page = everything[start : start + limit]
                 assert feeds.period_ids(rows, month, start, limit) == page, (listing, start)
     settings.FEED_PAGE_SIZE = 5
-    feeds.PERIOD_MERGE_DEPTH, depth = 8, feeds.PERIOD_MERGE_DEPTH
-    try:
-        rows = feeds.listed_rows(month)
-        everything = list(rows.order_by(*feeds.ENTRY_FEED_ORDER).values_list("paper_id", flat=True))
-        assert feeds.period_ids(rows, month, 10, 5) == everything[10:15]
-    finally:
-        feeds.PERIOD_MERGE_DEPTH = depth
+    monkeypatch.setattr(feeds, "PERIOD_MERGE_DEPTH", 8)
+    rows = feeds.listed_rows(month)
+    everything = list(rows.order_by(*feeds.ENTRY_FEED_ORDER).values_list("paper_id", flat=True))
+    assert feeds.period_ids(rows, month, 10, 5) == everything[10:15]
     page = feeds.period_feed(month, "", 3)
     assert [paper.pk for paper in page.papers] == everything[10:15]
     assert page.page.paginator.count == len(everything) and page.page.number == 3

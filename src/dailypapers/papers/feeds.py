@@ -72,7 +72,9 @@ NEWEST_FIRST = (F("published").desc(nulls_last=True), F("id").desc())
 ENTRY_FEED_ORDER = ("-upvotes", "-published_ts", "-paper_id")
 WHOLE_FEED_ORDER = ("-day", *ENTRY_FEED_ORDER)
 ENTRY_NEWEST_FIRST = ("-published_ts", "-paper_id")
-# How deep a page of several days is merged from per-day walks (period_ids); deeper, sorted.
+# A page of several days is merged from per-day walks (period_ids) when the period lists at
+# least PERIOD_MERGE_FROM papers and the page ends within PERIOD_MERGE_DEPTH; else sorted.
+PERIOD_MERGE_FROM = 5_000
 PERIOD_MERGE_DEPTH = 3_000
 _PLACEHOLDER_DAY = date(1000, 1, 1)
 
@@ -220,14 +222,18 @@ def period_ids(rows: QuerySet[Any], period: Period, start: int, limit: int) -> l
 
     The rows' indexes lead with the day, so over several days the database would read every
     entry of the period and sort them (25,000 for a busy month). Each day is walked on its own
-    instead, in feed order and only as deep as the page reaches, and the walks merged; past
-    PERIOD_MERGE_DEPTH a page sorts the period as one query. see docs/ranking.md, "Performance"
+    instead, in feed order and only as deep as the page reaches, and the walks merged; a small
+    period or a page past PERIOD_MERGE_DEPTH is sorted as one query. see docs/ranking.md,
+    "Performance"
     """
     ordered = rows.order_by(*ENTRY_FEED_ORDER)
     depth = start + limit
     if period.start == period.end or depth > PERIOD_MERGE_DEPTH:
         return list(ordered.values_list("paper_id", flat=True)[start:depth])
-    days = listed_days().filter(day__range=(period.start, period.end)).values_list("day", flat=True)
+    counted = listed_days().filter(day__range=(period.start, period.end))
+    days = dict(counted.values_list("day", "entries"))
+    if sum(days.values()) < PERIOD_MERGE_FROM:  # sorting a few thousand costs less
+        return list(ordered.values_list("paper_id", flat=True)[start:depth])
     # One day's walk compiled once (compiling 31 querysets took longer than running them),
     # then repeated for each day with that day in place of the placeholder.
     walk = ordered.filter(day=_PLACEHOLDER_DAY).values_list("paper_id", "upvotes", "published_ts")
