@@ -163,6 +163,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         print(f"The site fails on / (the source tree is broken?): {failure}")
         return 2
     loads = [os.getloadavg()]
+    args.reference_ms = machine_reference_ms()
     reads = reads_of(args.seed)
     if args.only:
         reads = [read for read in reads if args.only in read.name]
@@ -403,7 +404,8 @@ def report(
     print(f"Reads at {papers:,} papers on {connection.vendor} ({_commit()}), {args.workdir}")
     print(
         f"{args.requests} requests per read and mode; {cache_description()}; load average "
-        "(1 min) " + " -> ".join(f"{load[0]:.1f}" for load in loads) + f", {os.cpu_count()} cores"
+        "(1 min) " + " -> ".join(f"{load[0]:.1f}" for load in loads) + f", {os.cpu_count()} cores; "
+        f"machine reference {args.reference_ms:.0f} ms (see machine_reference_ms)"
     )
     for mode, runs in statics.items():
         print(
@@ -442,6 +444,7 @@ def report(
             "commit": _commit(),
             "cache": cache_description(),
             "load": [round(load[0], 2) for load in loads],
+            "machine_reference_ms": round(args.reference_ms, 1),
             "static_per_s": statics,
             "reads": [
                 {**asdict(row), "ratios": {m: rate.ratio for m, rate in row.http.items()}}
@@ -449,6 +452,20 @@ def report(
             ],
         }
         print(json.dumps(summary))
+
+
+def machine_reference_ms() -> float:
+    """The best of five runs of a fixed pure-Python loop (ten million additions), so runs on
+    machines of the same kind but different speed can be told apart: server times scale with
+    it (docs/benchmarks.md, "Reads at scale")."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def _goals(row: Row, modes: list[str]) -> str:
