@@ -213,12 +213,15 @@ def period_feed(period: Period, category: str, number: Any, has_code: bool = Fal
     # The page's place from the count alone (InvalidPage before any listing is read).
     page = Paginator(range(count), settings.FEED_PAGE_SIZE).page(number)
     start = page.start_index() - 1 if count else 0
-    ids = period_ids(entries, period, start, settings.FEED_PAGE_SIZE)
+    ids = period_ids(entries, period, start, settings.FEED_PAGE_SIZE, count)
     return FeedPage(papers=cards(ids), page=page)
 
 
-def period_ids(rows: QuerySet[Any], period: Period, start: int, limit: int) -> list[int]:
-    """Ids `start` to `start + limit` of a period's keyed rows (listed_rows) in feed order.
+def period_ids(
+    rows: QuerySet[Any], period: Period, start: int, limit: int, count: int | None = None
+) -> list[int]:
+    """Ids `start` to `start + limit` of a period's keyed rows (listed_rows) in feed order;
+    `count`, the rows' number when the caller has it, spares a query for a small period.
 
     The rows' indexes lead with the day, so over several days the database would read every
     entry of the period and sort them (25,000 for a busy month). Each day is walked on its own
@@ -228,7 +231,8 @@ def period_ids(rows: QuerySet[Any], period: Period, start: int, limit: int) -> l
     """
     ordered = rows.order_by(*ENTRY_FEED_ORDER)
     depth = start + limit
-    if period.start == period.end or depth > PERIOD_MERGE_DEPTH:
+    small = count is not None and count < PERIOD_MERGE_FROM
+    if period.start == period.end or depth > PERIOD_MERGE_DEPTH or small:
         return list(ordered.values_list("paper_id", flat=True)[start:depth])
     counted = listed_days().filter(day__range=(period.start, period.end))
     days = dict(counted.values_list("day", "entries"))
