@@ -10,7 +10,9 @@ held-out pair lands: recall@20 and nDCG@20, averaged over authors, for four rank
   abstract, LinearSVC(class_weight="balanced", C=0.01, tol=1e-6, max_iter=10000) with the seeds
   positive and every other paper of the ranked set negative, ranked by decision_function.
 - centroid: cosine to the mean seed vector.
-- dailypapers: recommend/scoring.py score_candidates, the function /for-you ranks with.
+- dailypapers: recommend/scoring.py score_candidates, the function /for-you ranks with: the
+  product's term rows of title and abstract (recommend/terms.py, the term counts taken over
+  the file as recommend/vocabulary.py takes them over the papers table) and the vectors.
 """
 
 from __future__ import annotations
@@ -105,6 +107,39 @@ def vectors(corpus: Corpus, cache: Path, text: str) -> np.ndarray:
     return np.concatenate(parts).astype(np.float32)
 
 
+def term_rows(corpus: Corpus, cache: Path):  # type: ignore[no-untyped-def]
+    """The product's weighted term rows of every paper (recommend/terms.py), with the term
+    counts recommend/vocabulary.py would keep for these papers; computed once into the cache
+    (about 3 CPU minutes) and read back on later runs."""
+    import inspect
+    import zlib
+
+    from dailypapers.recommend import terms
+
+    version = zlib.crc32(inspect.getsource(terms).encode())  # a changed tokenizer: new rows
+    path = cache / f"terms-{len(corpus.titles)}-{version:08x}.npz"
+    if path.exists():
+        saved = np.load(path)
+        return terms.TermMatrix(saved["indptr"], saved["ids"], saved["weights"])
+    texts = list(zip(corpus.titles, corpus.abstracts, strict=True))
+    counts = np.zeros(terms.BUCKETS, np.int32)
+    for title, abstract in texts:  # held in chunks below: 180,936 Counters take gigabytes
+        counts[list(terms.term_counts(title, abstract))] += 1
+    parts = [
+        terms.weigh([terms.term_counts(*t) for t in texts[i : i + CHUNK]], counts, len(texts))
+        for i in range(0, len(texts), CHUNK)
+    ]
+    lengths = np.concatenate([np.diff(part.indptr) for part in parts])
+    matrix = terms.TermMatrix(
+        np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        np.concatenate([part.ids for part in parts]),
+        np.concatenate([part.weights for part in parts]),
+    )
+    cache.mkdir(parents=True, exist_ok=True)
+    np.savez(path, indptr=matrix.indptr, ids=matrix.ids, weights=matrix.weights)
+    return matrix
+
+
 def tfidf(corpus: Corpus, cache: Path, fit_docs: int, seed: int):  # type: ignore[no-untyped-def]
     """compute.py's vectorizer (fitted on a random subset, its --max_docs) over every paper,
     computed once into the cache (6 minutes under load) and read back on later runs."""
@@ -181,10 +216,11 @@ _shared: dict[str, object] = {}
 def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     from sklearn import svm
 
-    from dailypapers.recommend.scoring import score_candidates
+    from dailypapers.recommend.scoring import Papers, score_candidates
 
     corpus: Corpus = _shared["corpus"]  # type: ignore[assignment]
     dense: np.ndarray = _shared["vectors"]  # type: ignore[assignment]
+    papers: Papers = _shared["papers"]  # type: ignore[assignment]
     sparse = _shared["tfidf"]
     pool = case.pool
     results = {}
@@ -203,7 +239,7 @@ def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     results["centroid"] = metrics(
         pool[np.argsort(-(candidates @ centre), kind="stable")], case.held_out
     )
-    ours = score_candidates(seeds, candidates).scores
+    ours = score_candidates(papers.take(case.seeds), papers.take(pool)).scores
     results["dailypapers"] = metrics(pool[np.argsort(-ours, kind="stable")], case.held_out)
     return results
 
@@ -212,7 +248,10 @@ def run(cache: Path, text: str, workers: int, limit: int | None, seed: int) -> d
     started = time.perf_counter()
     corpus = load()
     log(f"{len(corpus.titles):,} papers, {len(corpus.authors):,} authors with >= {MIN_PAPERS}")
+    from dailypapers.recommend.scoring import Papers
+
     _shared["vectors"] = vectors(corpus, cache, text)
+    _shared["papers"] = Papers(_shared["vectors"], term_rows(corpus, cache))  # type: ignore[arg-type]
     _shared["tfidf"] = tfidf(corpus, cache, 50_000, seed)
     _shared["corpus"] = corpus
     log(f"features ready in {time.perf_counter() - started:.0f} s")

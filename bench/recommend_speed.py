@@ -146,5 +146,10 @@ def report(times: dict[str, list[float]], members: int, signals: int) -> str:
 
 def run(workdir: Path, members: int, signals: int, sample: int, seed: int) -> str:
     setup_django(workdir)
+    from dailypapers.recommend import vocabulary
+
     add_members(members, signals, seed)
+    started = time.perf_counter()
+    counted = vocabulary.count_new_papers()  # as the background job keeps them
+    log(f"terms of {counted:,} papers counted in {time.perf_counter() - started:.0f} s")
     return report(measure(sample, seed), members, signals)

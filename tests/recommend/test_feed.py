@@ -149,8 +149,9 @@ def test_the_background_job_scores_arrivals_for_active_members_once(
     from dailypapers.recommend.tasks import score_new_papers
 
     set_vote(ada, embedded("Graph neural networks for small molecules", OLD).id, True, lambda: None)
-    assert score_new_papers() == "0 scores for 0 members"  # never opened /for-you
+    # never opened /for-you; the terms of the 5 papers are counted
+    assert score_new_papers() == "5 papers' terms counted; 0 scores for 0 members"
     ranked(ada)
     embedded("Graph neural networks for small molecules and crystals", DAY)
-    assert score_new_papers() == "1 scores for 1 members"
-    assert score_new_papers() == "0 scores for 1 members"
+    assert score_new_papers() == "1 papers' terms counted; 1 scores for 1 members"
+    assert score_new_papers() == "0 papers' terms counted; 0 scores for 1 members"

@@ -1,12 +1,19 @@
-"""The ranking formula on plain vectors: nearest seeds count most, "not relevant" pushes away,
-popularity only breaks near-ties."""
+"""The ranking formula on plain arrays: the seed a candidate shares words and meaning with
+counts most, several close seeds beat one, "not relevant" pushes away, popularity only breaks
+near-ties."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from dailypapers.recommend.scoring import popularity_prior, score_candidates
+from dailypapers.recommend import terms
+from dailypapers.recommend.scoring import (
+    Papers,
+    popularity_prior,
+    score_candidates,
+    soft_maximum,
+)
 
 
 def unit(*values: float) -> np.ndarray:
@@ -14,29 +21,58 @@ def unit(*values: float) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
-SEEDS = np.stack([unit(1, 0, 0), unit(1, 0.1, 0), unit(0, 0, 1)])
+def papers(*items: tuple[np.ndarray, str]) -> Papers:
+    vectors = np.stack([vector for vector, _ in items]) if items else np.zeros((0, 3), np.float32)
+    counts = [terms.term_counts(text, "") for _, text in items]
+    return Papers(vectors, terms.weigh(counts, np.zeros(terms.BUCKETS, np.int32), 0))
+
+
+SEEDS = papers(
+    (unit(1, 0, 0), "graph neural networks for molecules"),
+    (unit(1, 0.1, 0), "message passing on molecular graphs"),
+    (unit(0, 0, 1), "dwarf galaxies of the local group"),
+)
 
 
 def test_the_candidate_nearest_the_seeds_ranks_first_and_names_its_seed() -> None:
-    candidates = np.stack([unit(0, 1, 0), unit(1, 0.05, 0), unit(0, 0.1, 1)])
+    candidates = papers(
+        (unit(0, 1, 0), "a survey of compilers"),
+        (unit(1, 0.05, 0), "graph neural networks for proteins"),
+        (unit(0, 0.1, 1), "satellites of dwarf galaxies"),
+    )
     ranked = score_candidates(SEEDS, candidates)
     assert list(np.argsort(-ranked.scores)) == [1, 2, 0]
     assert ranked.nearest_seed[2] == 2  # close to the third seed, not to the centre
 
 
-def test_a_lone_interest_still_surfaces_though_the_centre_is_elsewhere() -> None:
-    """A mixture over neighbours: a paper next to one seed beats one merely near the centre."""
-    candidates = np.stack([unit(0, 0, 1), unit(1, 0.05, 1)])
+def test_shared_words_lift_a_candidate_whose_embedding_is_no_closer() -> None:
+    candidates = papers(
+        (unit(0.7, 0.7, 0.1), "message passing on molecular graphs revisited"),
+        (unit(0.7, 0.7, 0.1), "a survey of compilers"),
+    )
     ranked = score_candidates(SEEDS, candidates)
-    assert ranked.scores[0] > 0.5
+    assert ranked.scores[0] > ranked.scores[1]
+    assert ranked.nearest_seed[0] == 1
 
 
 def test_not_relevant_pushes_similar_candidates_down() -> None:
-    candidates = np.stack([unit(1, 0.2, 0), unit(0.8, 0, 0.6)])
+    candidates = papers(
+        (unit(1, 0.2, 0), "graph transformers for molecules"),
+        (unit(0.8, 0, 0.6), "graph networks and galaxies"),
+    )
     before = score_candidates(SEEDS, candidates)
-    after = score_candidates(SEEDS, candidates, negatives=np.stack([unit(1, 0.25, 0)]))
+    negatives = papers((unit(1, 0.25, 0), "graph transformers for molecules"))
+    after = score_candidates(SEEDS, candidates, negatives=negatives)
     assert before.scores[0] > before.scores[1]
     assert after.scores[0] < after.scores[1]
+
+
+def test_the_soft_maximum_is_the_maximum_raised_by_other_close_values() -> None:
+    close = np.array([[0.9, 0.1, 0.1], [0.9, 0.88, 0.1], [0.5, 0.4, 0.3]])
+    soft = soft_maximum(close, 0.05)
+    assert soft[0] == pytest.approx(0.9, abs=1e-6)
+    assert soft[1] > soft[0]  # two close seeds beat one
+    assert soft[2] < soft[0]
 
 
 @pytest.mark.parametrize(("upvotes", "lift"), [(0, 0.0), (1, np.log(2)), (-3, 0.0)])
@@ -45,5 +81,6 @@ def test_popularity_prior_is_the_log_of_upvotes(upvotes: int, lift: float) -> No
 
 
 def test_no_seeds_or_no_candidates_score_nothing() -> None:
-    assert len(score_candidates(SEEDS[:0], np.stack([unit(1, 0, 0)])).scores) == 1
-    assert len(score_candidates(SEEDS, SEEDS[:0]).scores) == 0
+    one = papers((unit(1, 0, 0), "graphs"))
+    assert len(score_candidates(papers(), one).scores) == 1
+    assert len(score_candidates(SEEDS, papers()).scores) == 0

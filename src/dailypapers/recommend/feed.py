@@ -131,18 +131,16 @@ def _by_similarity(
     profile: profiles.Profile, rows: list[tuple[int, date, int]]
 ) -> list[dict[str, Any]]:
     """Score the embedded candidates against the seeds; see recommend/scoring.py."""
-    seed_ids = list(profile.seeds)
-    vectors = profiles.vectors_of(seed_ids + [row[0] for row in rows] + profile.negatives)
-    seed_ids = [pk for pk in seed_ids if pk in vectors]
-    rows = [row for row in rows if row[0] in vectors]
+    found = profiles.papers_of(list(profile.seeds) + [row[0] for row in rows] + profile.negatives)
+    seed_ids = [pk for pk in profile.seeds if pk in found.rows]
+    rows = [row for row in rows if row[0] in found.rows]
     if not seed_ids or not rows:
         return []
-    seeds = np.stack([vectors[pk] for pk in seed_ids])
-    negatives = [vectors[pk] for pk in profile.negatives if pk in vectors]
+    negatives = [pk for pk in profile.negatives if pk in found.rows]
     ranked = scoring.score_candidates(
-        seeds,
-        np.stack([vectors[row[0]] for row in rows]),
-        np.stack(negatives) if negatives else None,
+        found.take(seed_ids),
+        found.take([row[0] for row in rows]),
+        found.take(negatives) if negatives else None,
         scoring.popularity_prior([row[2] for row in rows]),
     )
     out = []

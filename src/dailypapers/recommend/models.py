@@ -94,3 +94,19 @@ class ScoredPaper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} for {self.user_id}: {self.score:.3f}"
+
+
+class TermStatistics(models.Model):
+    """How many papers hold each term bucket (recommend/terms.py), counted from the papers
+    table and caught up by the background job: derived, rebuilt from the database on any
+    host by emptying it (docs/recommend.md, "Method"). One row."""
+
+    papers = models.BigIntegerField(default=0)
+    # The highest paper id counted: papers above it are counted on the next catch-up.
+    papers_through = models.BigIntegerField(default=0)
+    # terms.BUCKETS little-endian int32 counts.
+    counts = models.BinaryField()
+    counted_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"term statistics of {self.papers} papers"

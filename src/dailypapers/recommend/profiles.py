@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Max
 
 from dailypapers.community.models import CollectionItem, Vote
-from dailypapers.papers.models import PaperAuthor
+from dailypapers.papers.models import Paper, PaperAuthor
+from dailypapers.recommend import scoring, vocabulary
 from dailypapers.recommend.models import Feedback, ReaderChoices
 from dailypapers.search import engine as engine_module
 from dailypapers.search.embeddings import MODEL_ID
@@ -100,6 +101,36 @@ def vectors_of(paper_ids: list[int]) -> dict[int, np.ndarray]:
             if vector.shape == (DIMENSION,):
                 found[pk] = vector
     return found
+
+
+@dataclass
+class Found:
+    """The papers that could be read for the ranking (those with a stored vector): each id's
+    row in `papers`."""
+
+    rows: dict[int, int]
+    papers: scoring.Papers
+
+    def take(self, ids: list[int]) -> scoring.Papers:
+        return self.papers.take([self.rows[pk] for pk in ids])
+
+
+def papers_of(paper_ids: list[int]) -> Found:
+    """What the ranking reads of these papers: stored vectors and weighted terms of the title
+    and abstract (recommend/vocabulary.py), for those embedded so far."""
+    vectors = vectors_of(list(dict.fromkeys(paper_ids)))
+    ids = list(vectors)
+    texts = dict(
+        (pk, (title, abstract))
+        for chunk in range(0, len(ids), 2000)
+        for pk, title, abstract in Paper.objects.filter(
+            id__in=ids[chunk : chunk + 2000]
+        ).values_list("id", "title", "abstract")
+    )
+    ids = [pk for pk in ids if pk in texts]
+    matrix = np.stack([vectors[pk] for pk in ids]) if ids else np.zeros((0, DIMENSION), np.float32)
+    papers = scoring.Papers(matrix, vocabulary.term_rows([texts[pk] for pk in ids]))
+    return Found({pk: row for row, pk in enumerate(ids)}, papers)
 
 
 def set_interests(user: User, categories: str, authors: str) -> None:

@@ -1,9 +1,11 @@
 """The ranking formula of the personal feed, on plain arrays: the same function ranks /for-you
 and is what bench/recommend.py measures against the baselines (docs/recommend.md, "Method").
 
-A candidate's score mixes how close it is to the member's nearest seed papers (a mixture over
-several neighbours, so one stray seed cannot dominate), to the centre of all seeds, minus how
-close it is to what they marked "not relevant", plus a small popularity prior.
+Each candidate is compared with every seed paper in two ways, the words they share (BM25
+term rows, rare terms weighing most) and their embeddings; the two similarities are added
+per seed, and a soft maximum over the seeds makes the score, so a paper very close to one
+seed ranks high however varied the member's interests. What they marked "not relevant"
+pushes similar papers down; a small popularity prior breaks near-ties.
 """
 
 from __future__ import annotations
@@ -13,15 +15,31 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from dailypapers.recommend.terms import TermMatrix, cosine
+
 Matrix = npt.NDArray[np.float32]
 
 # Tuned on half of the evaluation's authors (docs/recommend.md, "Method").
-NEIGHBOURS = 3
-W_NEAREST = 0.45
-W_NEIGHBOURS = 0.35
-W_CENTROID = 0.20
+W_VECTOR = 0.5  # an embedding cosine's weight beside a term cosine's 1
+TEMPERATURE = 0.05  # of the soft maximum over seeds: near 0, the nearest seed alone
 W_NEGATIVE = 0.50
 W_PRIOR = 0.02
+
+
+@dataclass
+class Papers:
+    """What the ranking reads of some papers, one row each: unit embedding vectors and
+    weighted term rows (recommend/terms.py)."""
+
+    vectors: Matrix
+    terms: TermMatrix
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def take(self, rows: npt.ArrayLike) -> Papers:
+        rows = np.asarray(rows, dtype=np.int64)
+        return Papers(self.vectors[rows], self.terms.take(rows))
 
 
 @dataclass
@@ -32,41 +50,41 @@ class Ranked:
     nearest_seed: npt.NDArray[np.int64]
 
 
+def similarity(candidates: Papers, others: Papers) -> Matrix:
+    """Each candidate's closeness to each of the other papers: term cosine plus weighted
+    embedding cosine."""
+    shared_terms = cosine(candidates.terms, others.terms)
+    return shared_terms + W_VECTOR * (candidates.vectors @ others.vectors.T)
+
+
 def score_candidates(
-    seeds: Matrix,
-    candidates: Matrix,
-    negatives: Matrix | None = None,
+    seeds: Papers,
+    candidates: Papers,
+    negatives: Papers | None = None,
     prior: npt.NDArray[np.float64] | None = None,
 ) -> Ranked:
-    """Score unit-length candidate vectors (rows) against unit-length seed vectors."""
+    """Score the candidates against the member's seed papers (higher is better)."""
     count = len(candidates)
     if count == 0 or len(seeds) == 0:
         return Ranked(np.zeros(count), np.zeros(count, dtype=np.int64))
-    similarity = candidates @ seeds.T
-    nearest_seed = similarity.argmax(axis=1)
-    nearest = similarity[np.arange(count), nearest_seed]
-    scores = W_NEAREST * nearest + W_NEIGHBOURS * _top_mean(similarity, NEIGHBOURS)
-    scores = scores + W_CENTROID * (candidates @ _unit(seeds.mean(axis=0)))
+    close = similarity(candidates, seeds).astype(np.float64)
+    nearest_seed = close.argmax(axis=1)
+    scores = soft_maximum(close, TEMPERATURE)
     if negatives is not None and len(negatives):
-        scores = scores - W_NEGATIVE * np.maximum((candidates @ negatives.T).max(axis=1), 0.0)
+        scores = scores - W_NEGATIVE * np.maximum(similarity(candidates, negatives).max(axis=1), 0)
     if prior is not None:
         scores = scores + W_PRIOR * prior
-    return Ranked(scores.astype(np.float64), nearest_seed.astype(np.int64))
+    return Ranked(scores, nearest_seed.astype(np.int64))
+
+
+def soft_maximum(close: npt.NDArray[np.float64], temperature: float) -> npt.NDArray[np.float64]:
+    """temperature * log(sum(exp(close / temperature))) per row: the largest value, raised a
+    little by each other value near it (several close seeds beat one)."""
+    top = close.max(axis=1, keepdims=True)
+    spread = np.exp((close - top) / temperature).sum(axis=1)
+    return top[:, 0] + temperature * np.log(spread)
 
 
 def popularity_prior(upvotes: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """log(1 + upvotes): a paper many readers liked gets a little lift, never a landslide."""
     return np.log1p(np.maximum(np.asarray(upvotes, dtype=np.float64), 0.0))
-
-
-def _top_mean(similarity: Matrix, k: int) -> npt.NDArray[np.float32]:
-    k = min(k, similarity.shape[1])
-    if k == similarity.shape[1]:
-        return similarity.mean(axis=1)
-    top = np.partition(similarity, similarity.shape[1] - k, axis=1)[:, -k:]
-    return top.mean(axis=1)
-
-
-def _unit(vector: Matrix) -> Matrix:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector

@@ -1,0 +1,92 @@
+"""How many papers hold each term (recommend/terms.py), kept in TermStatistics: counted from
+the papers table, caught up after each ingest by recommend/tasks.py, and read by the ranking
+to weigh rare terms above common ones. Derived data: any host rebuilds it from the database
+(docs/recommend.md, "Method")."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from django.db import transaction
+
+from dailypapers.papers.models import Paper
+from dailypapers.recommend import terms
+from dailypapers.recommend.models import TermStatistics
+
+COUNT_BATCH = 2000  # papers read and counted per query
+SAVE_EVERY = 20_000  # papers counted per transaction (each saves the 16 MB of counts)
+
+
+@dataclass
+class Statistics:
+    counts: npt.NDArray[np.int32]
+    papers: int
+    papers_through: int
+
+
+_cached: Statistics | None = None
+_lock = threading.Lock()
+
+
+def count_new_papers() -> int:
+    """Count the terms of every paper added since the last count; how many were counted.
+    Each transaction counts up to SAVE_EVERY papers and records how far it got, so a run cut
+    short resumes where it stopped."""
+    added = 0
+    while counted := _count_some():
+        added += counted
+    return added
+
+
+def _count_some() -> int:
+    with transaction.atomic():
+        row = TermStatistics.objects.select_for_update().first()
+        row = row or TermStatistics(counts=b"")
+        counts = _decode(row.counts)
+        added = 0
+        while added < SAVE_EVERY:
+            batch = list(
+                Paper.objects.filter(id__gt=row.papers_through)
+                .order_by("id")
+                .values_list("id", "title", "abstract")[:COUNT_BATCH]
+            )
+            if not batch:
+                break
+            for _, title, abstract in batch:
+                counts[list(terms.term_counts(title, abstract))] += 1
+            row.papers += len(batch)
+            row.papers_through = batch[-1][0]
+            added += len(batch)
+        if added or row.pk is None:
+            row.counts = counts.astype("<i4").tobytes()
+            row.save()
+    return added
+
+
+def statistics() -> Statistics:
+    """The stored counts, read again only when they have changed since this process last read
+    them (one small query per call)."""
+    global _cached
+    marker = TermStatistics.objects.values_list("papers_through", "papers").first()
+    with _lock:
+        if marker is None:
+            return Statistics(np.zeros(terms.BUCKETS, np.int32), 0, 0)
+        if _cached is None or (_cached.papers_through, _cached.papers) != marker:
+            row = TermStatistics.objects.get()
+            _cached = Statistics(_decode(row.counts), row.papers, row.papers_through)
+        return _cached
+
+
+def term_rows(texts: list[tuple[str, str]]) -> terms.TermMatrix:
+    """Weighted term rows of (title, abstract) pairs, against the stored counts."""
+    stats = statistics()
+    return terms.weigh([terms.term_counts(t, a) for t, a in texts], stats.counts, stats.papers)
+
+
+def _decode(blob: bytes | memoryview | None) -> npt.NDArray[np.int32]:
+    if not blob:
+        return np.zeros(terms.BUCKETS, np.int32)
+    return np.frombuffer(bytes(blob), dtype="<i4").astype(np.int32)

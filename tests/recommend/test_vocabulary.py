@@ -1,0 +1,52 @@
+"""The term counts the ranking weighs words by: counted once per paper, caught up with new
+papers, rebuilt from the papers table when emptied, and re-read by a process when changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from dailypapers.recommend import terms, vocabulary
+from dailypapers.recommend.models import TermStatistics
+from tests.papers.factories import add_paper
+
+pytestmark = pytest.mark.django_db
+
+
+def papers_holding(term: str) -> int:
+    return int(vocabulary.statistics().counts[terms._bucket(term)])
+
+
+@pytest.mark.parametrize(("batch", "save_every"), [(2000, 20_000), (1, 1)])
+def test_each_paper_counts_once_per_term_and_new_papers_are_caught_up(
+    batch: int, save_every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vocabulary, "COUNT_BATCH", batch)
+    monkeypatch.setattr(vocabulary, "SAVE_EVERY", save_every)
+    add_paper(title="Graphene graphene everywhere", abstract="Graphene sheets.")
+    add_paper(title="Spin waves in graphene", abstract="")
+    assert vocabulary.count_new_papers() == 2
+    assert (papers_holding("graphene"), papers_holding("spin waves")) == (2, 1)
+    assert vocabulary.count_new_papers() == 0  # nothing new: nothing counted twice
+    add_paper(title="Spin waves again", abstract="")
+    assert vocabulary.count_new_papers() == 1
+    assert (papers_holding("spin waves"), vocabulary.statistics().papers) == (2, 3)
+
+
+def test_emptied_statistics_are_rebuilt_from_the_papers() -> None:
+    add_paper(title="Dwarf galaxies", abstract="Dwarf galaxies of the local group.")
+    vocabulary.count_new_papers()
+    before = vocabulary.statistics().counts.copy()
+    TermStatistics.objects.all().delete()
+    assert papers_holding("dwarf galaxies") == 0
+    assert vocabulary.count_new_papers() == 1
+    assert (vocabulary.statistics().counts == before).all()
+
+
+def test_rare_terms_weigh_more_once_counted() -> None:
+    for number in range(20):
+        add_paper(title=f"Neural networks part {number}", abstract="")
+    add_paper(title="Neural skyrmions", abstract="")
+    vocabulary.count_new_papers()
+    (row,) = [vocabulary.term_rows([("Neural skyrmions", "")])]
+    weights = dict(zip(row.ids.tolist(), row.weights.tolist(), strict=True))
+    assert weights[terms._bucket("skyrmions")] > 2 * weights[terms._bucket("neural")]
