@@ -109,7 +109,7 @@ def weigh(
     used = np.array([sum(paper.values()) for paper in papers], dtype=np.float32)
     norm = np.repeat(1 - B + B * used / AVERAGE_LENGTH, lengths)
     saturated = tf * (K1 + 1) / (tf + K1 * norm)
-    weights = saturated * idf(document_counts[ids], total)
+    weights = (saturated * idf(document_counts[ids], total)).astype(np.float32)
     return TermMatrix(indptr, ids, _normalize_rows(weights, lengths))
 
 
