@@ -66,7 +66,9 @@ def test_import_a_library_see_why_mark_not_relevant_and_hide_seen(
     picks = page.locator(".pick")
     expect(picks).to_have_count(4)
     first = picks.first
-    expect(first.locator(".why")).to_contain_text(
+    expect(first.locator(".why")).to_contain_text("in your collection Imported library")
+    graphs = page.locator(".pick", has_text="Graph neural networks for protein molecules")
+    expect(graphs.locator(".why")).to_contain_text(
         "Close to Graph neural networks for small molecules in your collection Imported library"
     )
     codes = page.locator(".pick", has_text="Quantum error correction with surface codes")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dailypapers.recommend import terms
+from dailypapers.recommend import scoring, terms
 from dailypapers.recommend.scoring import (
     Papers,
     popularity_prior,
@@ -57,14 +57,28 @@ def test_shared_words_lift_a_candidate_whose_embedding_is_no_closer() -> None:
 
 def test_not_relevant_pushes_similar_candidates_down() -> None:
     candidates = papers(
-        (unit(1, 0.2, 0), "graph transformers for molecules"),
-        (unit(0.8, 0, 0.6), "graph networks and galaxies"),
+        (unit(1, 0.2, 0), "graph neural networks for crystals"),
+        (unit(0.8, 0, 0.6), "nearby dwarf galaxies"),
     )
     before = score_candidates(SEEDS, candidates)
-    negatives = papers((unit(1, 0.25, 0), "graph transformers for molecules"))
+    negatives = papers((unit(1, 0.25, 0), "graph neural networks for crystals"))
     after = score_candidates(SEEDS, candidates, negatives=negatives)
     assert before.scores[0] > before.scores[1]
     assert after.scores[0] < after.scores[1]
+
+
+def test_with_a_vector_weight_the_closer_embedding_breaks_a_tie_of_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    candidates = papers(
+        (unit(0, 1, 0), "graph neural networks for proteins"),
+        (unit(1, 0.05, 0), "graph neural networks for proteins"),
+    )
+    tie = score_candidates(SEEDS, candidates).scores
+    assert tie[0] == pytest.approx(tie[1])
+    monkeypatch.setattr(scoring, "W_VECTOR", 0.5)
+    ranked = score_candidates(SEEDS, candidates)
+    assert ranked.scores[1] > ranked.scores[0]
 
 
 def test_the_soft_maximum_is_the_maximum_raised_by_other_close_values() -> None:

@@ -1,9 +1,9 @@
 """The ranking formula of the personal feed, on plain arrays: the same function ranks /for-you
 and is what bench/recommend.py measures against the baselines (docs/recommend.md, "Method").
 
-Each candidate is compared with every seed paper in two ways, the words they share (BM25
-term rows, rare terms weighing most) and their embeddings; the two similarities are added
-per seed, and a soft maximum over the seeds makes the score, so a paper very close to one
+Each candidate is compared with every seed paper by the words they share (BM25 term rows,
+rare terms weighing most), plus, with weight W_VECTOR (0 for now: it did not help), their
+embeddings; a soft maximum over the seeds makes the score, so a paper very close to one
 seed ranks high however varied the member's interests. What they marked "not relevant"
 pushes similar papers down; a small popularity prior breaks near-ties.
 """
@@ -19,8 +19,10 @@ from dailypapers.recommend.terms import TermMatrix, cosine
 
 Matrix = npt.NDArray[np.float32]
 
-# Tuned on half of the evaluation's authors (docs/recommend.md, "Method").
-W_VECTOR = 0.5  # an embedding cosine's weight beside a term cosine's 1
+# Tuned on half of the evaluation's authors (docs/recommend.md, "Issue 13, second round").
+# An embedding cosine's weight beside a term cosine's 1: 0, since adding the stored vectors
+# (title and abstract) did not beat the terms alone on the tuning half.
+W_VECTOR = 0.0
 TEMPERATURE = 0.05  # of the soft maximum over seeds: near 0, the nearest seed alone
 W_NEGATIVE = 0.50
 W_PRIOR = 0.02
@@ -54,6 +56,8 @@ def similarity(candidates: Papers, others: Papers) -> Matrix:
     """Each candidate's closeness to each of the other papers: term cosine plus weighted
     embedding cosine."""
     shared_terms = cosine(candidates.terms, others.terms)
+    if not W_VECTOR:
+        return shared_terms
     return shared_terms + W_VECTOR * (candidates.vectors @ others.vectors.T)
 
 
