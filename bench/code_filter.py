@@ -73,7 +73,7 @@ def measure(rounds: int, share: int) -> None:
 
     from dailypapers.api.listings import daily_paper_ids
     from dailypapers.api.params import DailyQuery
-    from dailypapers.papers import feeds
+    from dailypapers.papers import feeds, period_listings
     from dailypapers.papers.models import DailyEntry, Paper
     from dailypapers.papers.periods import day_period, month_period
 
@@ -92,9 +92,12 @@ def measure(rounds: int, share: int) -> None:
     coded = DailyEntry.objects.filter(has_code__in=[True]).count()
     print(f"{papers:,} papers, {entries:,} feed entries, {coded:,} with code; latest day {latest}")
     cases: list[tuple[str, Callable[[bool], object]]] = [
-        ("latest day, page 1", lambda code: feeds.period_feed(day, "", 1, code)),
-        ("its month, page 1", lambda code: feeds.period_feed(month, "", 1, code)),
-        ("its month, cs.CL, page 1", lambda code: feeds.period_feed(month, "cs.CL", 1, code)),
+        ("latest day, page 1", lambda code: period_listings.period_feed(day, "", 1, code)),
+        ("its month, page 1", lambda code: period_listings.period_feed(month, "", 1, code)),
+        (
+            "its month, cs.CL, page 1",
+            lambda code: period_listings.period_feed(month, "cs.CL", 1, code),
+        ),
         (
             "trending, page 1",
             lambda code: feeds.trending_feed(feeds.trending_window(now), "", 1, code),

@@ -1,5 +1,5 @@
 """Benchmark (issue 10): a week's or month's page merged from its days' walks
-(feeds.period_ids) against the one sorted query it replaces, on a data directory built by
+(period_listings.period_ids) against the one sorted query it replaces, on a data directory built by
 bench/reads.py; best of 15 calls each, after checking both give the same ids.
 
 Usage: DAILYPAPERS_DATA_DIR=/tmp/reads-3m-sqlite .venv/bin/python bench/period_merge.py \
@@ -31,7 +31,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from dailypapers.papers import feeds
+    from dailypapers.papers import feeds, period_listings
     from dailypapers.papers.periods import parse_period
 
     for spec in sys.argv[1:] or ["month:2025-10"]:
@@ -46,7 +46,7 @@ def main() -> int:
                 return list(ordered[start : start + PAGE])
 
             def merged_page(start: int = start, rows: Any = rows, at: Any = period) -> list[int]:
-                return feeds.period_ids(rows, at, start, PAGE)
+                return period_listings.period_ids(rows, at, start, PAGE)
 
             if sorted_page() != merged_page():
                 print(f"{spec} from {start}: the merged page differs from the sorted one")

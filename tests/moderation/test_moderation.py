@@ -13,7 +13,7 @@ from django.utils import timezone
 from pytest_django import Settings
 
 from dailypapers.community import comments, moderation, votes
-from dailypapers.papers import feeds
+from dailypapers.papers import feeds, period_listings
 from dailypapers.papers.models import Paper
 from dailypapers.papers.moderation import set_papers_hidden
 from dailypapers.search.embeddings import NullEmbedder
@@ -72,7 +72,7 @@ def test_hidden_paper_leaves_the_feeds(staff: Client) -> None:
     author = listed_titles(staff.get("/authors/Ada Lovelace"))
     assert author == ["Shown graph paper"]
     period = feeds.period_containing("day", DAY)
-    assert feeds.period_feed(period, "", 1).page.paginator.count == 1
+    assert period_listings.period_feed(period, "", 1).page.paginator.count == 1
     names = {item.name: item.count for item in feeds.categories_between(DAY, DAY)}
     assert names == {"cs.CL": 1}
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.db.models import F
 
-from dailypapers.papers import feeds
+from dailypapers.papers import feeds, period_listings
 from dailypapers.papers.models import DailyEntry, DayCount, EntryCategory, Paper
 from dailypapers.papers.periods import parse_period
 from tests.papers.factories import add_paper
@@ -146,7 +146,7 @@ def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(
         entry.update(submitter_name=rng.choice(["", "", "ada"]))
         if rng.random() < 0.1:
             Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
-    monkeypatch.setattr(feeds, "PERIOD_MERGE_FROM", 10)  # merged from 10 papers on
+    monkeypatch.setattr(period_listings, "PERIOD_MERGE_FROM", 10)  # merged from 10 papers on
     month = parse_period("month", "2025-01")
     listings = [{}, {"category": "cs.CL"}, {"submitter": "ada"}, {"has_code": True}]
     for listing in listings:
@@ -156,13 +156,16 @@ def test_pages_merged_from_each_days_walk_equal_the_periods_full_order(
         for start in range(0, len(everything) + 3, 4):
             for limit in (1, 5):
                 page = everything[start : start + limit]
-                assert feeds.period_ids(rows, month, start, limit) == page, (listing, start)
+                assert period_listings.period_ids(rows, month, start, limit) == page, (
+                    listing,
+                    start,
+                )
     settings.FEED_PAGE_SIZE = 5
-    monkeypatch.setattr(feeds, "PERIOD_MERGE_DEPTH", 8)
+    monkeypatch.setattr(period_listings, "PERIOD_MERGE_DEPTH", 8)
     rows = feeds.listed_rows(month)
     everything = list(rows.order_by(*feeds.ENTRY_FEED_ORDER).values_list("paper_id", flat=True))
-    assert feeds.period_ids(rows, month, 10, 5) == everything[10:15]
-    page = feeds.period_feed(month, "", 3)
+    assert period_listings.period_ids(rows, month, 10, 5) == everything[10:15]
+    page = period_listings.period_feed(month, "", 3)
     assert [paper.pk for paper in page.papers] == everything[10:15]
     assert page.page.paginator.count == len(everything) and page.page.number == 3
 

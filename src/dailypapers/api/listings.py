@@ -1,7 +1,7 @@
 """Which papers the API and the feeds list: the site's own feed queries (papers/feeds.py) and
 hybrid search, cut to the asked page, then loaded with what the JSON shows in one query.
 
-No ranking here: the orders are feeds.period_ids (ENTRY_FEED_ORDER), WHOLE_FEED_ORDER,
+No ranking here: the orders are period_listings.period_ids (ENTRY_FEED_ORDER), WHOLE_FEED_ORDER,
 ENTRY_NEWEST_FIRST and feeds.trending_ids, read off the feed entries' stored keys, so each
 page walks an index in order (docs/api.md, "Performance").
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dailypapers.api.params import DailyQuery
 from dailypapers.api.responses import ApiError
-from dailypapers.papers import feeds, ranking
+from dailypapers.papers import feeds, period_listings, ranking
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.periods import Period
 from dailypapers.search.hybrid import search_papers
@@ -45,7 +45,7 @@ def daily_paper_ids(query: DailyQuery, now: datetime) -> list[int]:
             "listing; narrow it with date, week or month.",
         )
     if query.period and query.sort != "publishedAt":
-        return feeds.period_ids(_listed(query), query.period, start, query.limit)
+        return period_listings.period_ids(_listed(query), query.period, start, query.limit)
     order = feeds.ENTRY_NEWEST_FIRST if query.sort == "publishedAt" else feeds.WHOLE_FEED_ORDER
     ids = _listed(query).order_by(*order).values_list("paper_id", flat=True)
     return list(ids[start : start + query.limit])

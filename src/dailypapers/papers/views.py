@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from dailypapers.papers import feeds
 from dailypapers.papers.bibtex import bibtex_entry
 from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.period_listings import period_feed
 from dailypapers.papers.periods import KINDS, Kind, Period, day_period, parse_period
 from dailypapers.papers.periods import period_containing as containing
 
@@ -46,7 +47,7 @@ def period_page(request: HttpRequest, kind: Kind, slug: str) -> HttpResponse:
 
 def _feed(request: HttpRequest, period: Period, nav: str) -> HttpResponse:
     category, has_code = _category(request), _has_code(request)
-    feed = _page(feeds.period_feed, period, category, request.GET.get("page", 1), has_code)
+    feed = _page(period_feed, period, category, request.GET.get("page", 1), has_code)
     anchor = feeds.last_day_within(period) or period.start
     context = {
         "nav": nav,
