@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from dailypapers.community.models import CollectionItem
 from dailypapers.library import imports
 from dailypapers.library.imports import ImportRefused, start_import
 from dailypapers.library.models import ImportJob
 from dailypapers.library.tasks import pending_imports, run_import
+from dailypapers.operations.consumer import drain
 from tests.papers.factories import add_paper
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +136,17 @@ def test_the_library_command_finishes_waiting_imports(
     ]
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
+
+
+def test_a_big_upload_is_handed_to_a_worker_at_once(
+    papers: dict[str, int], settings: object, client: Client
+) -> None:
+    settings.LIBRARY_IMPORT_INLINE_ENTRIES = 2  # type: ignore[attr-defined]
+    client.force_login(User.objects.create_user("ada"))
+    upload = SimpleUploadedFile("zotero.bib", (LIBRARY / "zotero.bib").read_bytes())
+    response = client.post("/library/import", {"file": upload, "collection": "Reading list"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == ImportJob.Status.PENDING
+    assert drain(["submissions"]) == 1  # the worker, not the next quarter-hour's sweep
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and collected(job) == set(papers.values())

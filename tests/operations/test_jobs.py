@@ -92,3 +92,9 @@ def test_a_features_periodic_job_runs_once_per_occurrence_on_its_queue(
     assert drain(["media"]) == 1
     assert JobRun.objects.get(name="keep up").finished_at is not None
     assert JobRun.objects.get(name="keep up").last_error == ""
+
+
+def test_every_features_periodic_job_names_a_job_that_exists() -> None:
+    scheduled = {job.name for job in jobs.feature_jobs()}
+    assert scheduled == {name for name, _, _ in jobs.FEATURE_SCHEDULE}
+    assert "for-you scores" in scheduled  # new papers scored as they arrive (issue 13)

@@ -17,6 +17,7 @@ from dailypapers.library import exports
 from dailypapers.library.forms import ImportForm
 from dailypapers.library.imports import ImportRefused, start_import
 from dailypapers.library.models import ImportJob
+from dailypapers.operations import engine
 
 
 @login_required
@@ -32,6 +33,8 @@ def import_library(request: HttpRequest) -> HttpResponse:
         except ImportRefused as refused:
             form.add_error("file", str(refused))
         else:
+            if job.status == ImportJob.Status.PENDING:  # too long to match in the request
+                engine.enqueue("library.run_import", job.pk)
             return redirect("library:job", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=_member(request)).defer("entries")[:10]
     return render(request, "library/import.html", {"form": form, "jobs": jobs, "nav": "for-you"})

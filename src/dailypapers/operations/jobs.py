@@ -37,6 +37,7 @@ FEATURE_SCHEDULE = (
     ("submissions left waiting", "*/5 * * * *", "community.resume_waiting_submissions"),
     ("summaries", "*/5 * * * *", "summaries.summarize_papers"),
     ("library imports left over", "*/15 * * * *", "resume_library_imports"),
+    ("for-you scores", "*/10 * * * *", "recommend.score_new_papers"),
 )
 # A running backfill untouched this long lost its worker.
 RESUME_AFTER = timedelta(minutes=15)
