@@ -126,7 +126,7 @@ def term_rows(corpus: Corpus, cache: Path):  # type: ignore[no-untyped-def]
     for title, abstract in texts:  # held in chunks below: 180,936 Counters take gigabytes
         counts[list(terms.term_counts(title, abstract))] += 1
     parts = [
-        terms.weigh([terms.term_counts(*t) for t in texts[i : i + CHUNK]], counts, len(texts))
+        terms.weigh([terms.counted(*t) for t in texts[i : i + CHUNK]], counts, len(texts))
         for i in range(0, len(texts), CHUNK)
     ]
     lengths = np.concatenate([np.diff(part.indptr) for part in parts])

@@ -23,7 +23,7 @@ def unit(*values: float) -> np.ndarray:
 
 def papers(*items: tuple[np.ndarray, str]) -> Papers:
     vectors = np.stack([vector for vector, _ in items]) if items else np.zeros((0, 3), np.float32)
-    counts = [terms.term_counts(text, "") for _, text in items]
+    counts = [terms.counted(text, "") for _, text in items]
     return Papers(vectors, terms.weigh(counts, np.zeros(terms.BUCKETS, np.int32), 0))
 
 

@@ -30,7 +30,7 @@ def rows(*texts: str, counts: dict[str, int] | None = None, total: int = 0) -> t
     document_counts = np.zeros(terms.BUCKETS, np.int32)
     for term, papers in (counts or {}).items():
         document_counts[terms._bucket(term)] = papers
-    return terms.weigh([terms.term_counts(t, "") for t in texts], document_counts, total)
+    return terms.weigh([terms.counted(t, "") for t in texts], document_counts, total)
 
 
 def dense(matrix: terms.TermMatrix) -> dict[int, dict[int, float]]:

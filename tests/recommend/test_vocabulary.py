@@ -47,6 +47,24 @@ def test_rare_terms_weigh_more_once_counted() -> None:
         add_paper(title=f"Neural networks part {number}", abstract="")
     add_paper(title="Neural skyrmions", abstract="")
     vocabulary.count_new_papers()
-    (row,) = [vocabulary.term_rows([("Neural skyrmions", "")])]
+    (row,) = [vocabulary.term_rows([(1, "Neural skyrmions", "")])]
     weights = dict(zip(row.ids.tolist(), row.weights.tolist(), strict=True))
     assert weights[terms._bucket("skyrmions")] > 2 * weights[terms._bucket("neural")]
+
+
+def test_a_process_cuts_a_papers_terms_once_while_its_text_is_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cut: list[str] = []
+    counted = terms.counted
+    monkeypatch.setattr(terms, "counted", lambda t, a: cut.append(t) or counted(t, a))
+    monkeypatch.setattr(vocabulary, "_counted_papers", type(vocabulary._counted_papers)())
+    monkeypatch.setattr(vocabulary, "KEEP_CUT_PAPERS", 2)
+    first = vocabulary.term_rows([(1, "Spin waves", ""), (2, "Dwarf galaxies", "")])
+    again = vocabulary.term_rows([(2, "Dwarf galaxies", ""), (1, "Spin waves", "")])
+    assert cut == ["Spin waves", "Dwarf galaxies"]  # the second call cut nothing
+    assert again.ids[: again.indptr[1]].tolist() == first.ids[first.indptr[1] :].tolist()
+    vocabulary.term_rows([(1, "Spin waves in magnets", ""), (3, "Neutron stars", "")])
+    assert cut[2:] == ["Spin waves in magnets", "Neutron stars"]  # a new text is cut again
+    vocabulary.term_rows([(2, "Dwarf galaxies", "")])  # the least recently used was dropped
+    assert cut[4:] == ["Dwarf galaxies"]

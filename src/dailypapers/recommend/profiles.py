@@ -120,13 +120,13 @@ def papers_of(paper_ids: list[int]) -> Found:
     and abstract (recommend/vocabulary.py), for those embedded so far."""
     vectors = vectors_of(list(dict.fromkeys(paper_ids)))
     ids = list(vectors)
-    texts = dict(
-        (pk, (title, abstract))
+    texts = {
+        row[0]: row
         for chunk in range(0, len(ids), 2000)
-        for pk, title, abstract in Paper.objects.filter(
-            id__in=ids[chunk : chunk + 2000]
-        ).values_list("id", "title", "abstract")
-    )
+        for row in Paper.objects.filter(id__in=ids[chunk : chunk + 2000]).values_list(
+            "id", "title", "abstract"
+        )
+    }
     ids = [pk for pk in ids if pk in texts]
     matrix = np.stack([vectors[pk] for pk in ids]) if ids else np.zeros((0, DIMENSION), np.float32)
     papers = scoring.Papers(matrix, vocabulary.term_rows([texts[pk] for pk in ids]))

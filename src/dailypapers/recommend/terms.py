@@ -10,6 +10,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,18 +96,36 @@ def empty_matrix() -> TermMatrix:
     return TermMatrix(np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
+@dataclass(frozen=True)
+class Counted:
+    """One paper's terms, compactly: bucket ids ascending and how often the paper uses each
+    (about 1.2 kB a paper, so a process can keep the window's papers cut: vocabulary.py)."""
+
+    ids: npt.NDArray[np.int32]
+    uses: npt.NDArray[np.uint16]
+
+
+def counted(title: str, abstract: str) -> Counted:
+    """term_counts as arrays."""
+    counts = term_counts(title, abstract)
+    ids = sorted(counts)
+    uses = np.minimum([counts[i] for i in ids], np.iinfo(np.uint16).max)
+    return Counted(np.array(ids, dtype=np.int32), uses.astype(np.uint16))
+
+
 def weigh(
-    papers: list[Counter[int]], document_counts: npt.NDArray[np.int32], total: int
+    papers: Sequence[Counted], document_counts: npt.NDArray[np.int32], total: int
 ) -> TermMatrix:
     """BM25-weighted, L2-normalized term rows of these papers' counts, with `document_counts`
     the papers holding each bucket among `total` papers."""
-    lengths = np.array([len(paper) for paper in papers], dtype=np.int64)
+    if not papers:
+        return empty_matrix()
+    lengths = np.array([len(paper.ids) for paper in papers], dtype=np.int64)
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    ids = np.fromiter((i for paper in papers for i in sorted(paper)), np.int64, int(indptr[-1]))
-    tf = np.fromiter(
-        (paper[i] for paper in papers for i in sorted(paper)), np.float32, int(indptr[-1])
-    )
-    used = np.array([sum(paper.values()) for paper in papers], dtype=np.float32)
+    ids = np.concatenate([paper.ids for paper in papers]).astype(np.int64)
+    tf = np.concatenate([paper.uses for paper in papers]).astype(np.float32)
+    rows = np.repeat(np.arange(len(papers)), lengths)
+    used = np.bincount(rows, weights=tf, minlength=len(papers)).astype(np.float32)
     norm = np.repeat(1 - B + B * used / AVERAGE_LENGTH, lengths)
     saturated = tf * (K1 + 1) / (tf + K1 * norm)
     weights = (saturated * idf(document_counts[ids], total)).astype(np.float32)

@@ -6,6 +6,8 @@ to weigh rare terms above common ones. Derived data: any host rebuilds it from t
 from __future__ import annotations
 
 import threading
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,9 @@ class Statistics:
 
 _cached: Statistics | None = None
 _lock = threading.Lock()
+# Papers whose cut terms a process keeps, least recently used dropped first (~1.2 kB each).
+KEEP_CUT_PAPERS = 20_000
+_counted_papers: OrderedDict[int, tuple[int, terms.Counted]] = OrderedDict()
 
 
 def count_new_papers() -> int:
@@ -80,10 +85,28 @@ def statistics() -> Statistics:
         return _cached
 
 
-def term_rows(texts: list[tuple[str, str]]) -> terms.TermMatrix:
-    """Weighted term rows of (title, abstract) pairs, against the stored counts."""
+def term_rows(papers: list[tuple[int, str, str]]) -> terms.TermMatrix:
+    """Weighted term rows of (id, title, abstract) papers, against the stored counts."""
     stats = statistics()
-    return terms.weigh([terms.term_counts(t, a) for t, a in texts], stats.counts, stats.papers)
+    return terms.weigh([_counted(*paper) for paper in papers], stats.counts, stats.papers)
+
+
+def _counted(pk: int, title: str, abstract: str) -> terms.Counted:
+    """A paper's terms, cut once per process while its text is unchanged: every member's
+    scoring of the same window reads the same candidates (docs/recommend.md, "Speed")."""
+    checksum = zlib.crc32(abstract.encode(), zlib.crc32(title.encode()))
+    with _lock:
+        kept = _counted_papers.get(pk)
+        if kept is not None and kept[0] == checksum:
+            _counted_papers.move_to_end(pk)
+            return kept[1]
+    found = terms.counted(title, abstract)
+    with _lock:
+        _counted_papers[pk] = (checksum, found)
+        _counted_papers.move_to_end(pk)
+        while len(_counted_papers) > KEEP_CUT_PAPERS:
+            _counted_papers.popitem(last=False)
+    return found
 
 
 def _decode(blob: bytes | memoryview | None) -> npt.NDArray[np.int32]:
