@@ -181,22 +181,33 @@ def tfidf(corpus: Corpus, cache: Path, fit_docs: int, seed: int):  # type: ignor
 class Case:
     seeds: np.ndarray
     held_out: np.ndarray
-    pool: np.ndarray  # the ranked set: the held-out weeks' papers, seeds left out
+    weeks: tuple[int, ...]  # the held-out pair's feed weeks (Monday ordinals)
+    week_rows: np.ndarray  # those weeks' papers, ascending; shared by the cases of the weeks
+
+    @property
+    def kept(self) -> np.ndarray:
+        """Which of week_rows are ranked: all but the seeds."""
+        return ~np.isin(self.week_rows, self.seeds)
+
+    @property
+    def pool(self) -> np.ndarray:
+        """The ranked set: the held-out weeks' papers, seeds left out."""
+        return self.week_rows[self.kept]
 
 
 def cases(corpus: Corpus) -> list[Case]:
     by_week: dict[int, list[int]] = defaultdict(list)
     for row, week in enumerate(corpus.weeks.tolist()):
         by_week[week].append(row)
-    week_rows = {week: np.array(rows) for week, rows in by_week.items()}
+    week_rows: dict[tuple[int, ...], np.ndarray] = {}
     out = []
     for rows in corpus.authors.values():
         ordered = sorted(rows, key=lambda r: (corpus.days[r], r))
         seeds, held = np.array(ordered[:-HELD_OUT]), np.array(ordered[-HELD_OUT:])
-        weeks = sorted({int(corpus.weeks[r]) for r in held})
-        pool = np.concatenate([week_rows[w] for w in weeks])
-        pool = np.setdiff1d(pool, seeds, assume_unique=True)
-        out.append(Case(seeds, held, pool))
+        weeks = tuple(sorted({int(corpus.weeks[r]) for r in held}))
+        if weeks not in week_rows:
+            week_rows[weeks] = np.sort(np.concatenate([by_week[w] for w in weeks]))
+        out.append(Case(seeds, held, weeks, week_rows[weeks]))
     return out
 
 
@@ -213,6 +224,13 @@ def metrics(ranked: np.ndarray, held: np.ndarray) -> tuple[float, float]:
 _shared: dict[str, object] = {}
 
 
+# Per worker: the last weeks' rows taken out of the shared arrays. The cases run sorted by
+# their weeks, so most cases of a worker's chunk reuse them; the dailypapers and centroid
+# scores of a candidate do not depend on the other candidates, so the weeks' papers are
+# scored once per case and the seeds' rows dropped.
+_taken: dict[str, object] = {}
+
+
 def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     from sklearn import svm
 
@@ -222,7 +240,10 @@ def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     dense: np.ndarray = _shared["vectors"]  # type: ignore[assignment]
     papers: Papers = _shared["papers"]  # type: ignore[assignment]
     sparse = _shared["tfidf"]
-    pool = case.pool
+    if _taken.get("weeks") != case.weeks:
+        rows = case.week_rows
+        _taken.update(weeks=case.weeks, papers=papers.take(rows), vectors=dense[rows])
+    kept, pool = case.kept, case.pool
     results = {}
     newest = pool[np.lexsort((-pool, -corpus.published[pool]))]
     results["popularity"] = metrics(newest, case.held_out)
@@ -233,13 +254,12 @@ def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     classifier.fit(sparse[rows], labels)  # type: ignore[index]
     decision = classifier.decision_function(sparse[pool])  # type: ignore[index]
     results["svm"] = metrics(pool[np.argsort(-decision, kind="stable")], case.held_out)
-    seeds, candidates = dense[case.seeds], dense[pool]
-    centre = seeds.mean(axis=0)
+    centre = dense[case.seeds].mean(axis=0)
     centre /= np.linalg.norm(centre) or 1.0
-    results["centroid"] = metrics(
-        pool[np.argsort(-(candidates @ centre), kind="stable")], case.held_out
-    )
-    ours = score_candidates(papers.take(case.seeds), papers.take(pool)).scores
+    close = (_taken["vectors"] @ centre)[kept]  # type: ignore[operator]
+    results["centroid"] = metrics(pool[np.argsort(-close, kind="stable")], case.held_out)
+    week_papers: Papers = _taken["papers"]  # type: ignore[assignment]
+    ours = score_candidates(papers.take(case.seeds), week_papers).scores[kept]
     results["dailypapers"] = metrics(pool[np.argsort(-ours, kind="stable")], case.held_out)
     return results
 
@@ -259,6 +279,7 @@ def run(cache: Path, text: str, workers: int, limit: int | None, seed: int) -> d
     if limit:
         rng = np.random.default_rng(seed)
         todo = [todo[i] for i in sorted(rng.choice(len(todo), size=limit, replace=False))]
+    todo.sort(key=lambda case: case.weeks)  # neighbours share their weeks' rows (_taken)
     sums = {m: [0.0, 0.0] for m in METHODS}
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for done, result in enumerate(pool.imap_unordered(evaluate, todo, chunksize=64), 1):
@@ -273,5 +294,5 @@ def run(cache: Path, text: str, workers: int, limit: int | None, seed: int) -> d
         "recall@20": {m: round(sums[m][0] / n, 4) for m in METHODS},
         "ndcg@20": {m: round(sums[m][1] / n, 4) for m in METHODS},
         "seconds": round(time.perf_counter() - started),
-        "pool_median": int(np.median([len(c.pool) for c in todo])),
+        "pool_median": int(np.median([int(c.kept.sum()) for c in todo])),
     }
