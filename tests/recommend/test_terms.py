@@ -55,8 +55,12 @@ def test_cosine_is_the_dot_product_of_the_unit_rows_whatever_the_chunking(
         ]
     )
     assert terms.cosine(left, right) == pytest.approx(expected, abs=1e-6)
+    index = terms.invert(right)  # inverted once, compared with many: the same figures
+    assert terms.cosine(left, index) == pytest.approx(expected, abs=1e-6)
+    assert terms.cosine(right, terms.invert(left)) == pytest.approx(expected.T, abs=1e-6)
     assert terms.cosine(left, left)[0, 0] == pytest.approx(1.0)
     assert terms.cosine(left, rows()).shape == (3, 0)
+    assert terms.cosine(rows(), index).shape == (0, 3)
 
 
 def test_a_rare_shared_term_counts_more_than_a_common_one() -> None:

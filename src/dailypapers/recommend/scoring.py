@@ -10,12 +10,12 @@ pushes similar papers down; a small popularity prior breaks near-ties.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from dailypapers.recommend.terms import TermMatrix, cosine
+from dailypapers.recommend.terms import TermIndex, TermMatrix, cosine, invert
 
 Matrix = npt.NDArray[np.float32]
 
@@ -31,10 +31,12 @@ W_PRIOR = 0.02
 @dataclass
 class Papers:
     """What the ranking reads of some papers, one row each: unit embedding vectors and
-    weighted term rows (recommend/terms.py)."""
+    weighted term rows (recommend/terms.py), inverted once when first compared with others
+    (kept with them: the same candidates are compared with every member's seeds)."""
 
     vectors: Matrix
     terms: TermMatrix
+    _inverted: TermIndex | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -42,6 +44,11 @@ class Papers:
     def take(self, rows: npt.ArrayLike) -> Papers:
         rows = np.asarray(rows, dtype=np.int64)
         return Papers(self.vectors[rows], self.terms.take(rows))
+
+    def inverted(self) -> TermIndex:
+        if self._inverted is None:
+            self._inverted = invert(self.terms)
+        return self._inverted
 
 
 @dataclass
@@ -55,7 +62,7 @@ class Ranked:
 def similarity(candidates: Papers, others: Papers) -> Matrix:
     """Each candidate's closeness to each of the other papers: term cosine plus weighted
     embedding cosine."""
-    shared_terms = cosine(candidates.terms, others.terms)
+    shared_terms = cosine(others.terms, candidates.inverted()).T
     if not W_VECTOR:
         return shared_terms
     return shared_terms + W_VECTOR * (candidates.vectors @ others.vectors.T)

@@ -151,17 +151,44 @@ def _normalize_rows(weights: npt.NDArray[np.float32], lengths: Ids) -> npt.NDArr
 PAIRS_PER_CHUNK = 4_000_000
 
 
-def cosine(left: TermMatrix, right: TermMatrix) -> npt.NDArray[np.float32]:
+@dataclass
+class TermIndex:
+    """A TermMatrix inverted, for joining other rows against it: its entries sorted by term,
+    and a table from term id to that term's run of entries (slot 0: no row has the term).
+    Built once for papers many members are compared with (the feed window's candidates)."""
+
+    rows: int
+    slot: npt.NDArray[np.int32]  # term id -> 1 + its run's number, 0 when absent
+    run_start: Ids
+    run_length: Ids
+    entry_rows: Ids  # the sorted entries' rows and weights
+    entry_weights: npt.NDArray[np.float32]
+
+
+def invert(matrix: TermMatrix) -> TermIndex:
+    order = np.argsort(matrix.ids)
+    ids = matrix.ids[order]
+    run_start = np.flatnonzero(np.diff(ids, prepend=-1))
+    run_length = np.diff(run_start, append=len(ids))
+    slot = np.zeros(int(ids[-1]) + 1 if len(ids) else 0, dtype=np.int32)
+    slot[ids[run_start]] = np.arange(1, len(run_start) + 1, dtype=np.int32)
+    rows = matrix.row_of_each()[order]
+    return TermIndex(len(matrix), slot, run_start, run_length, rows, matrix.weights[order])
+
+
+def cosine(left: TermMatrix, right: TermMatrix | TermIndex) -> npt.NDArray[np.float32]:
     """Every left row's cosine with every right row, (len(left), len(right)), by joining the
-    two on term ids: only the pairs of entries that share a term are multiplied."""
-    out = np.zeros(len(left) * len(right), dtype=np.float64)
-    if len(left) == 0 or len(right) == 0:
-        return out.reshape(len(left), len(right)).astype(np.float32)
-    order = np.argsort(right.ids, kind="stable")
-    r_ids, r_rows, r_weights = right.ids[order], right.row_of_each()[order], right.weights[order]
-    first = np.searchsorted(r_ids, left.ids, "left")
-    matches = np.searchsorted(r_ids, left.ids, "right") - first
-    l_rows = left.row_of_each()
+    left rows' entries with the right side's runs of the same term: only the pairs of entries
+    that share a term are multiplied. Invert the side compared most often."""
+    index = right if isinstance(right, TermIndex) else invert(right)
+    out = np.zeros(len(left) * index.rows, dtype=np.float64)
+    known = left.ids < len(index.slot)
+    found = np.zeros(len(left.ids), dtype=np.int32)
+    found[known] = index.slot[left.ids[known]]
+    shared = np.flatnonzero(found)  # most terms of a row are in no row of the other side
+    run = found[shared] - 1
+    first, matches = index.run_start[run], index.run_length[run]
+    l_rows, l_weights = left.row_of_each()[shared], left.weights[shared]
     ends = np.cumsum(matches)
     start = 0
     while start < len(matches):
@@ -172,8 +199,8 @@ def cosine(left: TermMatrix, right: TermMatrix) -> npt.NDArray[np.float32]:
         if total:
             offsets = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
             positions = np.repeat(first[start:stop], count) + offsets
-            cells = np.repeat(l_rows[start:stop], count) * len(right) + r_rows[positions]
-            products = np.repeat(left.weights[start:stop], count) * r_weights[positions]
+            cells = np.repeat(l_rows[start:stop], count) * index.rows + index.entry_rows[positions]
+            products = np.repeat(l_weights[start:stop], count) * index.entry_weights[positions]
             out += np.bincount(cells, weights=products, minlength=len(out))
         start = stop
-    return out.reshape(len(left), len(right)).astype(np.float32)
+    return out.reshape(len(left), index.rows).astype(np.float32)
