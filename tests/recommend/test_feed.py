@@ -155,3 +155,24 @@ def test_the_background_job_scores_arrivals_for_active_members_once(
     embedded("Graph neural networks for small molecules and crystals", DAY)
     assert score_new_papers() == "1 papers' terms counted; 1 scores for 1 members"
     assert score_new_papers() == "0 papers' terms counted; 0 scores for 1 members"
+
+
+def test_members_after_the_first_reuse_the_windows_papers_read_once(
+    ada: User, week: dict[str, Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dailypapers.recommend import scoring
+
+    inverted = []
+    invert = scoring.invert
+    monkeypatch.setattr(
+        scoring, "invert", lambda terms: inverted.append(len(terms)) or invert(terms)
+    )
+    bob = User.objects.create_user("bob")
+    collect(ada, create_collection(ada, "Chemistry").pk, embedded("Graph molecules", OLD).id)
+    collect(bob, create_collection(bob, "Codes").pk, embedded("Surface codes", OLD).id)
+    assert titles(ranked(ada))[0] == "Graph neural networks for protein molecules"
+    assert titles(ranked(bob))[0] == "Quantum error correction with surface codes"
+    assert inverted == [4]  # the window's four papers, once for both members
+    embedded("Surface codes on graphs", DAY)  # a new paper: the window is read again
+    assert "Surface codes on graphs" in titles(ranked(bob))
+    assert inverted == [4, 5]

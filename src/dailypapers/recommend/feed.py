@@ -116,11 +116,14 @@ def _score_window(user: User, span: Window) -> int:
     entries = feeds.visible_entries().filter(day__range=(span.start, span.end))
     done = set(ScoredPaper.objects.filter(user=user).values_list("paper_id", flat=True))
     done.update(profile.seeds)  # what they collected or upvoted is not news to them
-    rows = [row for row in entries.values_list("paper_id", "day", "upvotes") if row[0] not in done]
+    every = list(entries.values_list("paper_id", "day", "upvotes"))
+    rows = [row for row in every if row[0] not in done]
     if not rows:
         return 0
-    rank = _by_similarity if profile.seeds else _by_categories
-    scored = rank(profile, rows)
+    if profile.seeds:
+        scored = _by_similarity(profile, rows, [row[0] for row in every])
+    else:
+        scored = _by_categories(profile, rows)
     ScoredPaper.objects.bulk_create(
         [ScoredPaper(user=user, **fields) for fields in scored], batch_size=1000
     )
@@ -128,29 +131,36 @@ def _score_window(user: User, span: Window) -> int:
 
 
 def _by_similarity(
-    profile: profiles.Profile, rows: list[tuple[int, date, int]]
+    profile: profiles.Profile, rows: list[tuple[int, date, int]], window: list[int]
 ) -> list[dict[str, Any]]:
-    """Score the embedded candidates against the seeds; see recommend/scoring.py."""
-    found = profiles.papers_of(list(profile.seeds) + [row[0] for row in rows] + profile.negatives)
+    """Score the embedded candidates (rows, among the window's papers) against the seeds;
+    see recommend/scoring.py. The window's papers are read and inverted once per process
+    (profiles.window_papers) and scored whole; the candidates' scores are kept."""
+    found = profiles.papers_of(list(profile.seeds) + profile.negatives)
     seed_ids = [pk for pk in profile.seeds if pk in found.rows]
-    rows = [row for row in rows if row[0] in found.rows]
+    among = profiles.window_papers(window)
+    rows = [row for row in rows if row[0] in among.rows]
     if not seed_ids or not rows:
         return []
     negatives = [pk for pk in profile.negatives if pk in found.rows]
+    upvotes = np.zeros(len(among.papers))
+    for pk, _, count in rows:
+        upvotes[among.rows[pk]] = count
     ranked = scoring.score_candidates(
         found.take(seed_ids),
-        found.take([row[0] for row in rows]),
+        among.papers,
         found.take(negatives) if negatives else None,
-        scoring.popularity_prior([row[2] for row in rows]),
+        scoring.popularity_prior(upvotes),
     )
     out = []
-    for (pk, day, _), score, nearest in zip(rows, ranked.scores, ranked.nearest_seed, strict=True):
-        seed = seed_ids[int(nearest)]
+    for pk, day, _ in rows:
+        at = among.rows[pk]
+        seed = seed_ids[int(ranked.nearest_seed[at])]
         out.append(
             {
                 "paper_id": pk,
                 "day": day,
-                "score": float(score),
+                "score": float(ranked.scores[at]),
                 "because_id": seed,
                 "reason": profile.seeds[seed][:300],
             }
@@ -198,12 +208,10 @@ def more_like_collection(collection: Collection, span: Window, limit: int) -> li
     for pk in items.values_list("paper_id", flat=True)[: settings.FOR_YOU_MAX_SEEDS]:
         profile.seeds[pk] = label
     entries = feeds.visible_entries().filter(day__range=(span.start, span.end))
-    rows = [
-        row
-        for row in entries.values_list("paper_id", "day", "upvotes")
-        if row[0] not in profile.seeds
-    ]
-    scored = sorted(_by_similarity(profile, rows), key=lambda row: -row["score"])[:limit]
+    every = list(entries.values_list("paper_id", "day", "upvotes"))
+    rows = [row for row in every if row[0] not in profile.seeds]
+    scored = _by_similarity(profile, rows, [row[0] for row in every])
+    scored = sorted(scored, key=lambda row: -row["score"])[:limit]
     papers = {p.id: p for p in feeds.cards([row["paper_id"] for row in scored])}
     seeds = Paper.objects.filter(id__in=[row["because_id"] for row in scored]).only(
         "id", "arxiv_id", "title"

@@ -5,6 +5,7 @@ papers they marked "not relevant"; and the stored vectors of any papers (docs/re
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,3 +139,31 @@ def set_interests(user: User, categories: str, authors: str) -> None:
     choices = choices_of(user)
     choices.categories, choices.authors = categories, authors
     choices.save(update_fields=["categories", "authors"])
+
+
+# The last feed window this process read for the ranking, inverted once: every member's
+# scoring (and "more like this") compares their seeds with the same papers.
+_window: tuple[object, Found] | None = None
+_window_lock = threading.Lock()
+
+
+def window_papers(paper_ids: list[int]) -> Found:
+    """papers_of(paper_ids) for the feed window's papers, kept while they, their vectors and
+    the term counts are unchanged, their terms inverted once (recommend/scoring.py)."""
+    global _window
+    documents = SearchDocument.objects.filter(model_id=model_id())
+    stats = vocabulary.statistics()
+    key = (
+        hashlib.sha256(np.asarray(paper_ids, dtype=np.int64).tobytes()).hexdigest(),
+        documents.aggregate(at=Max("indexed_at"))["at"],
+        stats.papers_through,
+        stats.papers,
+    )
+    with _window_lock:
+        if _window is not None and _window[0] == key:
+            return _window[1]
+    found = papers_of(paper_ids)
+    found.papers.inverted()
+    with _window_lock:
+        _window = (key, found)
+    return found
