@@ -272,7 +272,8 @@ def run(cache: Path, text: str, workers: int, limit: int | None, seed: int) -> d
 
     _shared["vectors"] = vectors(corpus, cache, text)
     _shared["papers"] = Papers(_shared["vectors"], term_rows(corpus, cache))  # type: ignore[arg-type]
-    _shared["tfidf"] = tfidf(corpus, cache, 50_000, seed)
+    # float64 once, as liblinear reads it: else every author's fit converts its rows again.
+    _shared["tfidf"] = tfidf(corpus, cache, 50_000, seed).astype(np.float64)
     _shared["corpus"] = corpus
     log(f"features ready in {time.perf_counter() - started:.0f} s")
     todo = cases(corpus)
