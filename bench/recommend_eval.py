@@ -101,7 +101,9 @@ def vectors(corpus: Corpus, cache: Path, text: str) -> np.ndarray:
                 else paper_text(corpus.titles[i], corpus.abstracts[i])
                 for i in rows
             ]
-            np.save(path, embedder.embed(inputs))
+            partial = path.with_suffix(".partial.npy")  # a run killed mid-write leaves no chunk
+            np.save(partial, embedder.embed(inputs))
+            partial.replace(path)
             log(f"embedded {rows.stop:,} of {len(corpus.titles):,}")
         parts.append(np.load(path))
     return np.concatenate(parts).astype(np.float32)
