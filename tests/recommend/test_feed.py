@@ -176,3 +176,20 @@ def test_members_after_the_first_reuse_the_windows_papers_read_once(
     embedded("Surface codes on graphs", DAY)  # a new paper: the window is read again
     assert "Surface codes on graphs" in titles(ranked(bob))
     assert inverted == [4, 5]
+
+
+def test_stored_vectors_are_read_by_paper_not_by_walking_every_document_of_the_model() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A dozen: with more than a few ids, SQLite's planner preferred the model's index.
+    papers = [embedded(f"Paper number {n}", DAY) for n in range(12)]
+    with CaptureQueriesContext(connection) as queries:
+        found = profiles.vectors_of([paper.id for paper in papers])
+    assert set(found) == {paper.id for paper in papers}
+    (sql,) = [q["sql"] for q in queries.captured_queries if "search_searchdocument" in q["sql"]]
+    if connection.vendor == "sqlite":  # PostgreSQL plans by its statistics
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "search_doc_catch_up" not in plan, plan

@@ -92,11 +92,14 @@ def model_id() -> str:
 def vectors_of(paper_ids: list[int]) -> dict[int, np.ndarray]:
     """The stored vectors of these papers (those embedded so far), read in bulk."""
     found: dict[int, np.ndarray] = {}
-    documents = SearchDocument.objects.filter(model_id=model_id(), vector__isnull=False)
+    wanted = model_id()
     for start in range(0, len(paper_ids), 2000):
         chunk = paper_ids[start : start + 2000]
-        for pk, blob in documents.filter(paper_id__in=chunk).values_list("paper_id", "vector"):
-            if blob is None:
+        # By paper only, the model checked here: with `model_id=` in the query, SQLite walks
+        # the (model_id, indexed_at) index, every document of the model (docs/recommend.md).
+        rows = SearchDocument.objects.filter(paper_id__in=chunk)
+        for pk, model, blob in rows.values_list("paper_id", "model_id", "vector"):
+            if model != wanted or blob is None:
                 continue
             vector = np.frombuffer(bytes(blob), dtype=np.float32)
             if vector.shape == (DIMENSION,):

@@ -82,13 +82,15 @@ def papers_to_summarize(method: str) -> Any:
 def search_vectors(paper_ids: list[int], model_id: str) -> dict[int, tuple[str, Vectors]]:
     """Search's vectors of these papers by this model, with the hash of the text embedded:
     the paper's own embedding need not be made twice."""
-    documents = SearchDocument.objects.filter(
-        paper_id__in=paper_ids, model_id=model_id, vector__isnull=False
-    ).values_list("paper_id", "text_hash", "vector")
+    # By paper only, the model checked here: with `model_id=` in the query, SQLite walks the
+    # (model_id, indexed_at) index, every document of the model.
+    documents = SearchDocument.objects.filter(paper_id__in=paper_ids).values_list(
+        "paper_id", "model_id", "text_hash", "vector"
+    )
     return {
         pk: (text_hash, np.frombuffer(bytes(vector), dtype=np.float32))
-        for pk, text_hash, vector in documents
-        if vector is not None
+        for pk, model, text_hash, vector in documents
+        if model == model_id and vector is not None
     }
 
 
