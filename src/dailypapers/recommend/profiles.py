@@ -20,7 +20,7 @@ from dailypapers.recommend.models import Feedback, ReaderChoices
 from dailypapers.search import engine as engine_module
 from dailypapers.search.embeddings import MODEL_ID
 from dailypapers.search.engine import DIMENSION
-from dailypapers.search.models import SearchDocument
+from dailypapers.search.models import SearchDocument, stored_vectors
 
 AUTHOR_PAPERS = 20  # of each picked author, their newest papers seed the feed
 
@@ -91,20 +91,8 @@ def model_id() -> str:
 
 def vectors_of(paper_ids: list[int]) -> dict[int, np.ndarray]:
     """The stored vectors of these papers (those embedded so far), read in bulk."""
-    found: dict[int, np.ndarray] = {}
-    wanted = model_id()
-    for start in range(0, len(paper_ids), 2000):
-        chunk = paper_ids[start : start + 2000]
-        # By paper only, the model checked here: with `model_id=` in the query, SQLite walks
-        # the (model_id, indexed_at) index, every document of the model (docs/recommend.md).
-        rows = SearchDocument.objects.filter(paper_id__in=chunk)
-        for pk, model, blob in rows.values_list("paper_id", "model_id", "vector"):
-            if model != wanted or blob is None:
-                continue
-            vector = np.frombuffer(bytes(blob), dtype=np.float32)
-            if vector.shape == (DIMENSION,):
-                found[pk] = vector
-    return found
+    stored = stored_vectors(paper_ids, model_id())
+    return {pk: vector for pk, (_, vector) in stored.items() if vector.shape == (DIMENSION,)}
 
 
 @dataclass

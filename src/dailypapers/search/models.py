@@ -6,6 +6,9 @@ them and rebuilt by `dailypapers search reindex` (see docs/search.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 from django.db import models
 
 from dailypapers.papers.models import Paper
@@ -29,3 +32,18 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document of paper {self.paper_id}"
+
+
+def stored_vectors(paper_ids: Sequence[int], model_id: str) -> dict[int, tuple[str, np.ndarray]]:
+    """These papers' stored vectors by `model_id`, each with the hash of the text embedded.
+    Read by paper id alone, the model checked here: with `model_id` in the query, SQLite's
+    planner walks the (model_id, indexed_at) index, every document of the model."""
+    found = {}
+    for start in range(0, len(paper_ids), 2000):
+        rows = SearchDocument.objects.filter(paper_id__in=paper_ids[start : start + 2000])
+        for pk, model, text_hash, blob in rows.values_list(
+            "paper_id", "model_id", "text_hash", "vector"
+        ):
+            if model == model_id and blob is not None:
+                found[pk] = (text_hash, np.frombuffer(bytes(blob), dtype=np.float32))
+    return found

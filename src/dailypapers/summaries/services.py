@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db.models import F, Q, prefetch_related_objects
 
@@ -20,7 +19,7 @@ from dailypapers.search.embeddings import (
     Vectors,
     paper_text,
 )
-from dailypapers.search.models import SearchDocument
+from dailypapers.search.models import stored_vectors
 from dailypapers.summaries.models import PaperSummary
 
 log = logging.getLogger(__name__)
@@ -82,16 +81,7 @@ def papers_to_summarize(method: str) -> Any:
 def search_vectors(paper_ids: list[int], model_id: str) -> dict[int, tuple[str, Vectors]]:
     """Search's vectors of these papers by this model, with the hash of the text embedded:
     the paper's own embedding need not be made twice."""
-    # By paper only, the model checked here: with `model_id=` in the query, SQLite walks the
-    # (model_id, indexed_at) index, every document of the model.
-    documents = SearchDocument.objects.filter(paper_id__in=paper_ids).values_list(
-        "paper_id", "model_id", "text_hash", "vector"
-    )
-    return {
-        pk: (text_hash, np.frombuffer(bytes(vector), dtype=np.float32))
-        for pk, model, text_hash, vector in documents
-        if model == model_id and vector is not None
-    }
+    return stored_vectors(paper_ids, model_id)
 
 
 def embedded_text_hash(title: str, abstract: str) -> str:
