@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django import Settings
 
+from dailypapers.papers import cards
 from dailypapers.papers.models import Paper
 from dailypapers.summaries.models import PaperSummary
 from tests.papers.factories import add_paper
@@ -105,25 +104,13 @@ def test_switched_off_cards_show_nothing(db: None, client: Client, settings: Set
         assert "with care" not in page and 'aria-label="Keywords"' not in page
 
 
-@dataclass
-class Row:
-    paper: Paper
-
-
-def test_rows_holding_papers_are_read_in_one_query_too(db: None) -> None:
-    """As /for-you lists them (`picks`, each with a `paper`), read by `summaries_for`."""
-    rows = [Row(paper) for paper in summarized(5)]
-    for row in rows:  # as a results page has them: fresh from their own query
-        row.paper = Paper.objects.get(pk=row.paper.pk)
-    template = Template(
-        "{% load summaries %}{% summaries_for rows %}"
-        "{% for row in rows %}{% with paper=row.paper %}{% paper_summary paper %}{% endwith %}"
-        "{% endfor %}"
-    )
+def test_a_listing_of_fresh_papers_reads_its_summaries_in_one_query(db: None) -> None:
+    """As /for-you lists them: papers fresh from their own queries, carded together."""
+    papers = [Paper.objects.get(pk=paper.pk) for paper in summarized(5)]
     with CaptureQueriesContext(connection) as captured:
-        html = template.render(Context({"rows": rows}))
-    assert len(captured.captured_queries) == 1
-    assert all(f"We solve topic {row.paper.pk} with care." in html for row in rows)
+        html = cards.render_cards(papers, None)
+    assert sum("summaries_papersummary" in q["sql"] for q in captured.captured_queries) == 1
+    assert all(f"We solve topic {paper.pk} with care." in html for paper in papers)
 
 
 def test_anonymous_pages_stay_cacheable(db: None, client: Client) -> None:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from dailypapers.accounts.profiles import profile_of, shows_upvotes
 from dailypapers.community import ratelimits
+from dailypapers.community.cards import vote_form
 from dailypapers.community.collections import (
     CollectionRefused,
     add_paper,
@@ -53,6 +54,7 @@ from dailypapers.community.votes import set_vote, upvoted_feed, voted_ids
 from dailypapers.numbers import parse_int
 from dailypapers.operations import engine
 from dailypapers.papers import feeds
+from dailypapers.papers.cards import Listing
 from dailypapers.papers.models import DailyEntry, Paper
 
 VOTE_FIELDS = ("id", "arxiv_id", "source_upvotes", "local_upvotes")
@@ -76,14 +78,11 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         return redirect(back)
     paper.local_upvotes = state.upvotes - paper.source_upvotes  # the count the vote left
-    context = {
-        "paper": paper,
-        "voted": {paper.id} if state.voted else set(),
-        "back": back,
-        "details": request.POST.get("details") == "1",
-        "swapped": True,
-    }
-    return render(request, "community/_vote.html", context)
+    details = request.POST.get("details") == "1"
+    form = vote_form(
+        paper, Listing([paper], request, back), voted=state.voted, details=details, swapped=True
+    )
+    return HttpResponse(form)
 
 
 @login_required

@@ -25,8 +25,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from dailypapers.community.models import Collection
+from dailypapers.papers.cards import Listing
 from dailypapers.papers.models import Paper
 from dailypapers.recommend import feed, feedback, profiles
+from dailypapers.recommend.cards import feedback_html
 from dailypapers.recommend.forms import InterestsForm
 from dailypapers.recommend.syndication import PrivateFeed
 
@@ -86,12 +88,9 @@ def mark(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         return HttpResponseRedirect(back)
     if paper.id in feedback.hidden_ids(_member(request), [paper.id]):
         return HttpResponse("")  # the card goes
-    seen = feedback.marked_ids(_member(request), [paper.id], "seen")
-    return render(
-        request,
-        "recommend/_feedback.html",
-        {"paper": paper, "seen": seen, "back": back, "hide_seen": False},
-    )
+    seen = paper.id in feedback.marked_ids(_member(request), [paper.id], "seen")
+    listing = Listing([paper], request, back)
+    return HttpResponse(feedback_html(paper, listing, seen=seen, hide_seen=False))
 
 
 @login_required

@@ -8,11 +8,14 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
 
+from dailypapers.community import cards
 from dailypapers.community.comments import Thread, threads
 from dailypapers.community.forms import AddToCollectionForm, CommentForm
 from dailypapers.community.models import Collection
 from dailypapers.community.votes import voted_ids
+from dailypapers.papers.cards import Listing
 from dailypapers.papers.models import Paper
 
 register = template.Library()
@@ -24,6 +27,17 @@ def voted_in(context: template.Context, papers: Paper | list[Paper]) -> set[int]
     a whole listing, so each vote button shows its state."""
     listed = [papers] if isinstance(papers, Paper) else list(papers)
     return voted_ids(_user(context), [paper.id for paper in listed])
+
+
+@register.simple_tag(takes_context=True)
+def vote_button(context: template.Context, paper: Paper, details: bool = False) -> SafeString:
+    """The paper page's upvote button (cards get theirs from papers/cards.py)."""
+    request = context.get("request")
+    back = context.get("back") or (request.get_full_path() if request is not None else "")
+    voted = paper.id in voted_ids(_user(context), [paper.id])
+    return mark_safe(
+        cards.vote_form(paper, Listing([paper], request, back), voted=voted, details=details)
+    )
 
 
 @register.simple_tag(takes_context=True)

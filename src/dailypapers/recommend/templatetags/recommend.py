@@ -8,8 +8,12 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
 from dailypapers.community.models import Collection
+from dailypapers.papers import cards
+from dailypapers.papers.cards import escape
 from dailypapers.papers.models import Paper
 from dailypapers.recommend import feedback
 from dailypapers.recommend.feed import Pick
@@ -18,23 +22,18 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def for_member(context: template.Context, papers: list[Paper]) -> set[int]:
+def for_member(context: template.Context, papers: list[Paper]) -> str:
     """Drop from this listing what the member asked not to see (not relevant; seen, when they
-    hide seen papers), in place; the ids they marked seen. Anonymous readers: nothing changes."""
+    hide seen papers), in place, and set `hide_seen`; renders nothing. Anonymous readers:
+    nothing changes."""
     user = _user(context)
     if not user.is_authenticated or not isinstance(papers, list):
-        return set()
-    ids = [paper.id for paper in papers]
-    hidden = feedback.hidden_ids(user, ids)
+        return ""
+    hidden = feedback.hidden_ids(user, [paper.id for paper in papers])
     if hidden:
         papers[:] = [paper for paper in papers if paper.id not in hidden]
     context["hide_seen"] = feedback.hides_seen(user)
-    return feedback.marked_ids(user, ids, "seen")
-
-
-@register.simple_tag(takes_context=True)
-def feedback_state(context: template.Context, papers: list[Paper]) -> set[int]:
-    return feedback.marked_ids(_user(context), [paper.id for paper in papers], "seen")
+    return ""
 
 
 @register.simple_tag(takes_context=True)
@@ -42,9 +41,26 @@ def hides_seen(context: template.Context) -> bool:
     return feedback.hides_seen(_user(context))
 
 
-@register.simple_tag
-def pick_papers(picks: list[Pick]) -> list[Paper]:
-    return [pick.paper for pick in picks]
+@register.simple_tag(takes_context=True)
+def pick_cards(context: template.Context, picks: list[Pick]) -> SafeString:
+    """/for-you's cards: why each paper is here ("Close to <paper> in your collection <name>"),
+    then its card (papers/cards.py), whose "not relevant" removes both."""
+    listing = cards.listing(
+        [pick.paper for pick in picks], context.get("request"), target="closest .pick"
+    )
+    out = []
+    for pick in picks:
+        because = pick.because
+        if because is None:
+            why = escape(capfirst(pick.reason))
+        else:
+            link = listing.paper_url("papers:paper", because)
+            why = f'Close to <a href="{link}">{escape(because.title)}</a> in {escape(pick.reason)}'
+        out.append(
+            f'<div class="pick" id="pick-{pick.paper.pk}"><p class="why">{why}</p>'
+            f"{listing.card(pick.paper)}</div>"
+        )
+    return mark_safe("".join(out))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,14 +1,14 @@
-"""The thumbnail on a card and on the paper page: one query for a whole page of cards
-(`{% thumbnails_for papers as thumbs %}`), then `{% thumbnail paper thumbs %}` per card."""
+"""The thumbnail on the paper page: `{% thumbnails_for paper as thumbs %}` then
+`{% thumbnail paper thumbs "page" %}` (cards get theirs from thumbnails/cards.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from dailypapers.papers.models import Paper
 from dailypapers.thumbnails import services
+from dailypapers.thumbnails.cards import thumbnail_html
 from dailypapers.thumbnails.models import Thumbnail
 
 register = template.Library()
@@ -20,9 +20,12 @@ def thumbnails_for(papers: Paper | list[Paper]) -> dict[int, Thumbnail]:
     return services.made_for([papers] if isinstance(papers, Paper) else list(papers))
 
 
-@register.inclusion_tag("thumbnails/_thumbnail.html")
-def thumbnail(paper: Paper, thumbs: dict[int, Thumbnail] | None = None, size: str = "card") -> Any:
+@register.simple_tag
+def thumbnail(
+    paper: Paper, thumbs: dict[int, Thumbnail] | None = None, size: str = "card"
+) -> SafeString:
     """The paper's first page as a linked image; nothing when it has none (or `thumbs` was not
-    loaded: a card never reads one row per paper)."""
+    loaded: a page never reads one row per paper)."""
     made = (thumbs or {}).get(paper.pk)
-    return {"paper": paper, "thumbnail": made, "url": services.image_url(made), "size": size}
+    link = paper.pdf_url if size == "page" else paper.get_absolute_url()
+    return mark_safe(thumbnail_html(made, link, size))
