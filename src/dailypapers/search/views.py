@@ -17,10 +17,12 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from dailypapers.papers import cards
 from dailypapers.papers.models import Paper
+from dailypapers.papers.text import author_line, http_url
 from dailypapers.search.highlight import excerpt_around, highlight, query_stems
 from dailypapers.search.hybrid import SearchResults, search_papers
 from dailypapers.search.query import MAX_QUERY_CHARS
@@ -104,15 +106,6 @@ class SearchForm:
         return reverse("search:search") + (f"?{query}" if query else "")
 
 
-@dataclass
-class ResultRow:
-    """One hit as the page shows it: the paper, its title and an excerpt with words marked."""
-
-    paper: Paper
-    title: SafeString
-    excerpt: SafeString
-
-
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm.from_query_dict(request.GET)
@@ -148,7 +141,7 @@ def _results_context(form: SearchForm, results: SearchResults) -> dict[str, Any]
     first = (results.page - 1) * per_page + 1
     stems = query_stems(results.query.words)
     return {
-        "rows": [_row(hit.paper, stems) for hit in results.hits],
+        "rows": result_cards([hit.paper for hit in results.hits], stems),
         "first": first,
         "last": first + len(results.hits) - 1,
         "pages": pages,
@@ -158,6 +151,36 @@ def _results_context(form: SearchForm, results: SearchResults) -> dict[str, Any]
     }
 
 
-def _row(paper: Paper, stems: frozenset[str]) -> ResultRow:
-    excerpt = excerpt_around(paper.abstract, stems) if paper.abstract else ""
-    return ResultRow(paper, highlight(paper.title, stems), highlight(excerpt, stems))
+def result_cards(papers: list[Paper], stems: frozenset[str]) -> list[SafeString]:
+    """Each hit's card: the paper with the query's words marked in its title and an excerpt of
+    its abstract around them (rendered in Python, as papers/cards.py renders feed cards)."""
+    listing = cards.Listing(papers, None)
+    return [mark_safe(_result_card(paper, stems, listing)) for paper in papers]
+
+
+def _result_card(paper: Paper, stems: frozenset[str], listing: cards.Listing) -> str:
+    pk, url = paper.pk, listing.paper_url("papers:paper", paper)
+    out = [
+        f'<article class="card" aria-labelledby="result-{pk}">'
+        f'<h2 class="card-title" id="result-{pk}"><a href="{url}" data-math>'
+        f"{highlight(paper.title, stems)}</a></h2>"
+    ]
+    if paper.authors:
+        out.append(f'<p class="authors">{cards.escape(author_line(paper.authors))}</p>')
+    excerpt = highlight(excerpt_around(paper.abstract, stems), stems) if paper.abstract else ""
+    if excerpt:
+        out.append(f'<p class="excerpt" data-math>{excerpt}</p>')
+    out.append(
+        f'<ul class="meta"><li>{cards.card_date(paper)}</li>'
+        f'<li><span aria-hidden="true">▲</span> {cards.plural(paper.upvotes, "upvote")}</li>'
+        f"<li>{cards.plural(paper.num_comments, 'comment')}</li>"
+    )
+    code = http_url(paper.github_repo)
+    if code:
+        out.append(f'<li><a href="{cards.escape(code)}">Code</a></li>')
+    out.append("</ul>")
+    if paper.categories:
+        tags = "".join(f"<li>{cards.escape(name)}</li>" for name in paper.category_list)
+        out.append(f'<ul class="tags" aria-label="Categories">{tags}</ul>')
+    out.append("</article>")
+    return "".join(out)
