@@ -165,12 +165,16 @@ def render_card(paper: Paper, listing: Listing) -> str:
     out.append(f'<ul class="meta"><li>{card_date(paper)}</li>')
     out.extend(f"<li>{piece}</li>" for piece in pieces["meta"])
     out.extend(_facts(paper, url))
-    out.append("</ul>")
-    if paper.categories:
-        tags = "".join(f"<li>{escape(name)}</li>" for name in paper.category_list)
-        out.append(f'<ul class="tags" aria-label="Categories">{tags}</ul>')
-    out.append("</div></article>")
+    out.append(f"</ul>{category_tags(paper)}</div></article>")
     return "".join(out)
+
+
+def category_tags(paper: Paper) -> str:
+    """The paper's categories as tags, "" when it has none."""
+    if not paper.categories:
+        return ""
+    tags = "".join(f"<li>{escape(name)}</li>" for name in paper.category_list)
+    return f'<ul class="tags" aria-label="Categories">{tags}</ul>'
 
 
 def card_date(paper: Paper) -> str:

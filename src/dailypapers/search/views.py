@@ -178,9 +178,5 @@ def _result_card(paper: Paper, stems: frozenset[str], listing: cards.Listing) ->
     code = http_url(paper.github_repo)
     if code:
         out.append(f'<li><a href="{cards.escape(code)}">Code</a></li>')
-    out.append("</ul>")
-    if paper.categories:
-        tags = "".join(f"<li>{cards.escape(name)}</li>" for name in paper.category_list)
-        out.append(f'<ul class="tags" aria-label="Categories">{tags}</ul>')
-    out.append("</article>")
+    out.append(f"</ul>{cards.category_tags(paper)}</article>")
     return "".join(out)
