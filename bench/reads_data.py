@@ -28,6 +28,9 @@ REAL_PAPERS = 180_936
 MEMBERS = 300
 SUBMITTERS = 40  # the first members also put papers in the feed (submitter=)
 YEARS = 30
+# Generated ids are YYMM.NNNNN from 60000 up (generated_papers), numbers no real id of a
+# month reaches: how a resumed build tells them from the real papers (SQL, both databases).
+GENERATED = "length(arxiv_id) = 10 AND substr(arxiv_id, 6, 1) >= '6'"
 GROWTH_PER_YEAR = 1.10  # arXiv's submissions grew about 10% a year
 # Real vectors to embed: the generated ones are drawn around them (bench/search.py).
 EMBEDDED_TITLES = 1_000
@@ -240,25 +243,48 @@ def _store_comments(rng: random.Random, members: list[Any], papers: list[int]) -
 
 def add_generated(total: int, rng: random.Random) -> None:
     """Papers up to `total` through the ingest's own batch writer (upsert_papers: executemany
-    in transactions), entering the feed on weekdays of the past 30 years."""
-    from dailypapers.ingest.upsert import upsert_papers
-    from dailypapers.papers.models import DailyEntry, Paper
+    in transactions), entering the feed on weekdays of the past 30 years. A build cut short
+    resumes: each month gets what its plan still lacks, numbered after the papers it has."""
+    from django.db import connection
 
-    extra = total - Paper.objects.count()
+    from dailypapers.ingest.upsert import upsert_papers
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT substr(arxiv_id, 1, 4), count(*) FROM papers_paper"
+            f" WHERE {GENERATED} GROUP BY 1"
+        )
+        made = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT e.day FROM papers_dailyentry e JOIN papers_paper p ON p.id = e.paper_id"
+            f" WHERE NOT ({GENERATED.replace('arxiv_id', 'p.arxiv_id')})"
+        )
+        real = Counter((day.year, day.month) for day in _dates(cursor.fetchall()))
+        cursor.execute(f"SELECT count(*) FROM papers_paper WHERE NOT ({GENERATED})")
+        (real_papers,) = cursor.fetchone()
+    plan = month_counts(real, total - real_papers)
+    todo = [
+        (month, made.get(f"{month[0] % 100:02d}{month[1]:02d}", 0), count) for month, count in plan
+    ]
+    todo = [(month, first, count - first) for month, first, count in todo if count > first]
+    extra = sum(count for _, _, count in todo)
     if extra <= 0:
         return
-    real = Counter(
-        (day.year, day.month) for day in DailyEntry.objects.values_list("day", flat=True)
-    )
-    per_month = month_counts(real, extra)
     log(
-        f"generating {extra:,} papers over {len(per_month)} months; the last 3 hold "
-        + ", ".join(f"{y}-{m:02d}: {n + real[(y, m)]:,}" for (y, m), n in per_month[-3:])
+        f"generating {extra:,} papers over {len(todo)} months ({sum(made.values()):,} made"
+        " before); the last 3 hold "
+        + ", ".join(f"{y}-{m:02d}: {n + real[(y, m)]:,}" for (y, m), n in plan[-3:])
     )
     started = time.perf_counter()
-    summary = upsert_papers(generated_papers(read_parts(), per_month, rng), "file", 5000)
+    summary = upsert_papers(generated_papers(read_parts(), todo, rng), "file", 5000)
     seconds = time.perf_counter() - started
     log(f"generated: {summary.line()} in {seconds:.0f} s ({summary.new / seconds:,.0f}/s)")
+
+
+def _dates(rows: list[tuple[Any]]) -> Iterator[date]:
+    """Days as the database returns them (SQLite: ISO strings)."""
+    for (day,) in rows:
+        yield date.fromisoformat(day) if isinstance(day, str) else day
 
 
 def month_counts(real: Counter[tuple[int, int]], extra: int) -> list[tuple[tuple[int, int], int]]:
@@ -299,7 +325,7 @@ def read_parts() -> list[tuple[str, str, list[str], list[str]]]:
 
 def generated_papers(
     parts: list[tuple[str, str, list[str], list[str]]],
-    per_month: list[tuple[tuple[int, int], int]],
+    per_month: list[tuple[tuple[int, int], int, int]],
     rng: random.Random,
 ) -> Iterator[Any]:
     """Real fields recombined (the title of one paper, the abstract of another, the authors
@@ -308,9 +334,9 @@ def generated_papers(
     from dailypapers.ingest.parsed import ParsedPaper
 
     submitters = [f"reader{n:03d}" for n in range(SUBMITTERS)]
-    for (year, month), count in per_month:
+    for (year, month), first, count in per_month:
         weekdays = _weekdays(year, month)
-        for number in range(count):
+        for number in range(first, first + count):
             title, abstract, authors, categories = (rng.choice(parts) for _ in range(4))
             day = rng.choice(weekdays)
             published = day - timedelta(days=rng.randint(1, 4))
