@@ -7,14 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
 from dailypapers.search.engine import SearchEngine
-from dailypapers.search.vectors import ExactVectorIndex, PgVectorIndex, pgvector_enabled
+from dailypapers.search.vectors import (
+    ExactVectorIndex,
+    PgVectorIndex,
+    pgvector_enabled,
+    vector_literal,
+)
 from tests.search.doubles import WordHashEmbedder
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +89,65 @@ def test_memory_keeps_the_vectors_in_the_process_on_postgres(
     indexer.update_index(engine.embedder, engine.lexical)
     query = engine.embedder.embed(["protein folding"])[0]
     assert engine.vector_search(query, 1)[0][0] == Paper.objects.get().id
+
+
+def _indexed_engine(tmp_path: Path) -> SearchEngine:
+    titles = ["sparse attention", "dense retrieval", "protein folding", "weather forecasting"]
+    upsert_papers(
+        [
+            ParsedPaper(
+                arxiv_id=f"2504.{n:05d}",
+                title=title,
+                abstract=f"On {title}.",
+                published=datetime(2025, 4, 1, tzinfo=UTC),
+            )
+            for n, title in enumerate(titles)
+        ],
+        "file",
+    )
+    engine = SearchEngine(tmp_path, WordHashEmbedder())
+    indexer.update_index(engine.embedder, engine.lexical)
+    return engine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ef_search_is_set_once_per_connection_outside_transactions(
+    on_postgres: None, tmp_path: Path
+) -> None:
+    engine = _indexed_engine(tmp_path)
+    query = engine.embedder.embed(["protein folding"])[0]
+    with CaptureQueriesContext(connection) as captured:
+        first = engine.vector_search(query, 2)
+        again = engine.vector_search(query, 2)
+        wider = engine.vector_search(query, 150)  # more than ef_search: raised for it
+    sets = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SET hnsw")]
+    assert first == again and len(wider) == 4
+    assert sets == ["SET hnsw.ef_search = 96", "SET hnsw.ef_search = 150"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW hnsw.ef_search")
+        assert cursor.fetchone()[0] == "150"
+    # In a transaction a rollback would undo the SET: it is made every time and forgotten.
+    with CaptureQueriesContext(connection) as captured:
+        with transaction.atomic():
+            engine.vector_search(query, 2)
+        engine.vector_search(query, 2)
+    sets = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SET hnsw")]
+    assert sets == ["SET hnsw.ef_search = 96", "SET hnsw.ef_search = 96"]
+
+
+def test_the_search_orders_by_the_hnsw_index(on_postgres: None, tmp_path: Path) -> None:
+    """Ordered by the output column, the vector sent once: the index still serves it."""
+    engine = _indexed_engine(tmp_path)
+    query = engine.embedder.embed(["protein folding"])[0]
+    with connection.cursor() as cursor:
+        # 4 rows: sorting them is cheaper; without sorts, only an ordered index scan is left.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(
+            "EXPLAIN SELECT paper_id, embedding <#> %s::vector AS distance "
+            "FROM search_searchdocument WHERE embedding IS NOT NULL AND model_id = %s "
+            "ORDER BY distance LIMIT %s",
+            [vector_literal(query), engine.embedder.model_id, 2],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using search_document_embedding_hnsw" in plan, plan
+    assert "Sort" not in plan, plan
