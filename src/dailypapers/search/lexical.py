@@ -101,7 +101,8 @@ class TantivyLexicalIndex:
             return []
         searcher = self._searcher()
         # The words alone are searched as parsed: wrapped in a one-clause boolean they found
-        # the same papers 25-30% slower at 3M papers (docs/search.md, "A whole serve").
+        # the same papers 25-30% slower at 3M papers (docs/search.md, "A whole `serve` and
+        # hybrid search at 3,000,000 papers").
         (occur, alone), *others = clauses
         must_alone = not others and occur == tantivy.Occur.Must
         combined = alone if must_alone else tantivy.Query.boolean_query(clauses)
