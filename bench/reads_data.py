@@ -255,36 +255,26 @@ def add_generated(total: int, rng: random.Random) -> None:
             f" WHERE {GENERATED} GROUP BY 1"
         )
         made = dict(cursor.fetchall())
-        cursor.execute(
-            "SELECT e.day FROM papers_dailyentry e JOIN papers_paper p ON p.id = e.paper_id"
-            f" WHERE NOT ({GENERATED.replace('arxiv_id', 'p.arxiv_id')})"
+        cursor.execute(  # the real papers' feed entries per month, as "YYYY-MM"
+            "SELECT substr(CAST(e.day AS TEXT), 1, 7), count(*) FROM papers_dailyentry e JOIN"
+            " papers_paper p ON p.id = e.paper_id"
+            f" WHERE NOT ({GENERATED.replace('arxiv_id', 'p.arxiv_id')}) GROUP BY 1"
         )
-        real = Counter((day.year, day.month) for day in _dates(cursor.fetchall()))
-        cursor.execute(f"SELECT count(*) FROM papers_paper WHERE NOT ({GENERATED})")
-        (real_papers,) = cursor.fetchone()
+        real = Counter({(int(m[:4]), int(m[5:])): n for m, n in cursor.fetchall()})
+        cursor.execute("SELECT count(*) FROM papers_paper")
+        real_papers = cursor.fetchone()[0] - sum(made.values())
     plan = month_counts(real, total - real_papers)
-    todo = [
-        (month, made.get(f"{month[0] % 100:02d}{month[1]:02d}", 0), count) for month, count in plan
-    ]
-    todo = [(month, first, count - first) for month, first, count in todo if count > first]
+    firsts = [made.get(f"{year % 100:02d}{month:02d}", 0) for (year, month), _ in plan]
+    todo = [(m, first, n - first) for (m, n), first in zip(plan, firsts, strict=True) if n > first]
     extra = sum(count for _, _, count in todo)
     if extra <= 0:
         return
-    log(
-        f"generating {extra:,} papers over {len(todo)} months ({sum(made.values()):,} made"
-        " before); the last 3 hold "
-        + ", ".join(f"{y}-{m:02d}: {n + real[(y, m)]:,}" for (y, m), n in plan[-3:])
-    )
+    last = ", ".join(f"{y}-{m:02d}: {n + real[(y, m)]:,}" for (y, m), n in plan[-3:])
+    log(f"generating {extra:,} papers over {len(todo)} months; the last 3 hold {last}")
     started = time.perf_counter()
     summary = upsert_papers(generated_papers(read_parts(), todo, rng), "file", 5000)
     seconds = time.perf_counter() - started
     log(f"generated: {summary.line()} in {seconds:.0f} s ({summary.new / seconds:,.0f}/s)")
-
-
-def _dates(rows: list[tuple[Any]]) -> Iterator[date]:
-    """Days as the database returns them (SQLite: ISO strings)."""
-    for (day,) in rows:
-        yield date.fromisoformat(day) if isinstance(day, str) else day
 
 
 def month_counts(real: Counter[tuple[int, int]], extra: int) -> list[tuple[tuple[int, int], int]]:

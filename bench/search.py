@@ -365,7 +365,7 @@ def store_documents(pks: list[int], vectors: np.ndarray, embedder) -> None:  # t
     from django.utils import timezone
 
     from dailypapers.search.models import SearchDocument
-    from dailypapers.search.vectors import pgvector_enabled, vector_literal
+    from dailypapers.search.pgvector import pgvector_enabled, vector_literal
 
     last = timezone.now() - timedelta(minutes=1)
     first = last - INDEXER_STEP * len(pks)
@@ -431,7 +431,7 @@ def build_hnsw(pks: list[int], vectors: np.ndarray, embedder, report: Report) ->
     from django.conf import settings
 
     from dailypapers.search.engine import SearchEngine
-    from dailypapers.search.vectors import pgvector_enabled
+    from dailypapers.search.pgvector import pgvector_enabled
 
     if pgvector_enabled() and settings.SEARCH_VECTORS == "database":
         build_pgvector(len(pks), report)

@@ -15,13 +15,10 @@ from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers.models import Paper
 from dailypapers.search import indexer
 from dailypapers.search.engine import SearchEngine
-from dailypapers.search.vectors import (
-    ExactVectorIndex,
-    PgVectorIndex,
-    pgvector_enabled,
-    vector_literal,
-)
+from dailypapers.search.pgvector import PgVectorIndex, pgvector_enabled, vector_literal
+from dailypapers.search.vectors import ExactVectorIndex
 from tests.search.doubles import WordHashEmbedder
+from tests.search.factories import add_papers
 
 pytestmark = pytest.mark.django_db
 
@@ -37,22 +34,8 @@ def test_postgres_test_server_has_pgvector(on_postgres: None) -> None:
 
 
 def test_engine_searches_with_pgvector(on_postgres: None, tmp_path: Path) -> None:
-    titles = ["sparse attention", "dense retrieval", "protein folding", "weather forecasting"]
-    upsert_papers(
-        [
-            ParsedPaper(
-                arxiv_id=f"2504.{n:05d}",
-                title=title,
-                abstract=f"On {title}.",
-                published=datetime(2025, 4, 1, tzinfo=UTC),
-            )
-            for n, title in enumerate(titles)
-        ],
-        "file",
-    )
-    engine = SearchEngine(tmp_path, WordHashEmbedder())
+    engine = _indexed_engine(tmp_path)
     assert isinstance(engine.vectors, PgVectorIndex)
-    indexer.update_index(engine.embedder, engine.lexical)
     assert len(engine.vectors) == 4
     query = engine.embedder.embed(["protein folding"])[0]
     hits = engine.vector_search(query, 2)
@@ -92,19 +75,7 @@ def test_memory_keeps_the_vectors_in_the_process_on_postgres(
 
 
 def _indexed_engine(tmp_path: Path) -> SearchEngine:
-    titles = ["sparse attention", "dense retrieval", "protein folding", "weather forecasting"]
-    upsert_papers(
-        [
-            ParsedPaper(
-                arxiv_id=f"2504.{n:05d}",
-                title=title,
-                abstract=f"On {title}.",
-                published=datetime(2025, 4, 1, tzinfo=UTC),
-            )
-            for n, title in enumerate(titles)
-        ],
-        "file",
-    )
+    add_papers("sparse attention", "dense retrieval", "protein folding", "weather forecasting")
     engine = SearchEngine(tmp_path, WordHashEmbedder())
     indexer.update_index(engine.embedder, engine.lexical)
     return engine

@@ -190,7 +190,7 @@ def _fill_pgvector(connection: BaseDatabaseWrapper) -> None:
 
 
 def _copy_vectors(cursor: Any) -> None:
-    from dailypapers.search.vectors import vector_literal
+    from dailypapers.search.pgvector import vector_literal
 
     last = -1
     while True:  # BATCH rows a statement, by key: memory stays flat, one UPDATE a batch

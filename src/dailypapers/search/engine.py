@@ -34,14 +34,13 @@ from dailypapers.search.embeddings import (
 )
 from dailypapers.search.lexical import TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
+from dailypapers.search.pgvector import PgVectorIndex, pgvector_enabled
 from dailypapers.search.vectors import (
     ExactVectorIndex,
     LayeredVectorIndex,
-    PgVectorIndex,
     UsearchVectorIndex,
     VectorIndex,
     build_vector_file,
-    pgvector_enabled,
 )
 
 log = logging.getLogger(__name__)

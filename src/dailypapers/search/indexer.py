@@ -30,7 +30,7 @@ from dailypapers.search.embeddings import (
 )
 from dailypapers.search.lexical import IndexedPaper, LexicalIndexBusy, TantivyLexicalIndex
 from dailypapers.search.models import SearchDocument
-from dailypapers.search.vectors import pgvector_enabled, write_pgvectors
+from dailypapers.search.pgvector import pgvector_enabled, write_pgvectors
 
 log = logging.getLogger(__name__)
 FIELDS = ("id", "title", "abstract", "authors", "categories", "published", "summary__keywords")
