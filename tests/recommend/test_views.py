@@ -93,6 +93,23 @@ def test_with_htmx_the_card_goes_or_its_buttons_change(
     assert gone.status_code == 200 and gone.content == b""
 
 
+def test_buttons_swapped_in_on_for_you_still_remove_the_whole_pick(
+    client_of: Client, papers: dict[str, Paper]
+) -> None:
+    """After "mark seen" on /for-you, the new buttons' "not relevant" targets the pick (the
+    card and the line saying why), as the page's own buttons do; other targets are ignored."""
+    page = client_of.get("/for-you").content.decode()
+    assert 'name="target" value="closest .pick"' in page
+    url = f"/papers/{papers['graphs'].arxiv_id}/feedback"
+    headers = {"HX-Request": "true"}
+    swapped = client_of.post(url, {"kind": "seen", "target": "closest .pick"}, headers=headers)
+    html = swapped.content.decode()
+    assert 'hx-target="closest .pick"' in html and 'value="closest .pick"' in html
+    odd = client_of.post(url, {"kind": "seen", "on": "0", "target": "body"}, headers=headers)
+    html = odd.content.decode()
+    assert 'hx-target="closest article"' in html and "body" not in html
+
+
 def test_feedback_refuses_unknown_kinds_and_anonymous_readers(papers: dict[str, Paper]) -> None:
     url = f"/papers/{papers['graphs'].arxiv_id}/feedback"
     assert Client().post(url, {"kind": "seen"})["Location"].startswith("/accounts/login")

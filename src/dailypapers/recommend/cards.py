@@ -10,6 +10,9 @@ from dailypapers.papers.cards import CardPart, Listing, escape
 from dailypapers.papers.models import Paper
 from dailypapers.recommend import feedback
 
+# What a card's "not relevant" removes: the card, or on /for-you the pick around it.
+TARGETS = ("closest article", "closest .pick")
+
 
 @dataclass(frozen=True)
 class State:
@@ -22,6 +25,8 @@ def feedback_html(paper: Paper, listing: Listing, *, seen: bool, hide_seen: bool
     pk, url = paper.pk, listing.paper_url("recommend:mark", paper)
     target = escape(listing.target)
     back = f'<input type="hidden" name="next" value="{escape(listing.back)}">'
+    if listing.target != TARGETS[0]:  # the buttons the mark view answers keep this target
+        back += f'<input type="hidden" name="target" value="{target}">'
     if seen:
         button = (
             '<input type="hidden" name="on" value="0"><button type="submit" '

@@ -28,7 +28,7 @@ from dailypapers.community.models import Collection
 from dailypapers.papers.cards import Listing
 from dailypapers.papers.models import Paper
 from dailypapers.recommend import feed, feedback, profiles
-from dailypapers.recommend.cards import feedback_html
+from dailypapers.recommend.cards import TARGETS, feedback_html
 from dailypapers.recommend.forms import InterestsForm
 from dailypapers.recommend.syndication import PrivateFeed
 
@@ -89,7 +89,8 @@ def mark(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if paper.id in feedback.hidden_ids(_member(request), [paper.id]):
         return HttpResponse("")  # the card goes
     seen = paper.id in feedback.marked_ids(_member(request), [paper.id], "seen")
-    listing = Listing([paper], request, back)
+    target = request.POST.get("target", "")
+    listing = Listing([paper], request, back, target if target in TARGETS else TARGETS[0])
     return HttpResponse(feedback_html(paper, listing, seen=seen, hide_seen=False))
 
 
