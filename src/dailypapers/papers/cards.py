@@ -1,5 +1,5 @@
 """A listing's paper cards, rendered in Python: thirty `{% include %}`s of a card template were
-most of a feed page's time (docs/benchmarks.md, "Cards").
+most of a feed page's time (docs/benchmarks.md, "Cards rendered in Python").
 
 The card is the core's; each feature adds its part (the upvote button, the thumbnail, the
 summary line, the feedback buttons) by registering a `CardPart` from its `AppConfig.ready()`,
@@ -37,6 +37,8 @@ SLOTS: tuple[Slot, ...] = ("figure", "side", "summary", "meta")
 # An arXiv id as it stands in a URL: ids are digits, letters, dots, dashes and slashes, all
 # left as they are by reverse(), so one reversed URL serves every paper of a listing.
 _PLACEHOLDER = "0000.00000"
+# What htmx replaces when a card leaves (a page may name another, as /for-you does).
+CARD_TARGET = "closest article"
 
 
 def escape(text: object) -> str:
@@ -57,9 +59,13 @@ class Listing:
     papers: list[Paper]
     request: HttpRequest | None
     back: str = ""
-    target: str = "closest article"
+    target: str = CARD_TARGET
     loaded: dict[str, Any] = field(default_factory=dict)
     _urls: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.back and self.request is not None:
+            self.back = self.request.get_full_path()
 
     @cached_property
     def user(self) -> Any:
@@ -109,10 +115,6 @@ def add_part(part: CardPart) -> None:
     _parts[part.name] = part
 
 
-def parts() -> list[CardPart]:
-    return list(_parts.values())
-
-
 def listing(
     papers: Iterable[Paper],
     request: HttpRequest | None,
@@ -121,10 +123,7 @@ def listing(
     target: str = "",
 ) -> Listing:
     """A listing of these papers with every part's state loaded."""
-    papers = list(papers)
-    if not back and request is not None:
-        back = request.get_full_path()
-    made = Listing(papers, request, back=back, target=target or "closest article")
+    made = Listing(list(papers), request, back=back, target=target or CARD_TARGET)
     for part in _parts.values():
         if part.load is not None:
             made.loaded[part.name] = part.load(made)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dailypapers.papers.cards import CardPart, Listing, escape
+from dailypapers.papers.cards import CARD_TARGET, CardPart, Listing, escape
 from dailypapers.papers.models import Paper
 from dailypapers.recommend import feedback
 
 # What a card's "not relevant" removes: the card, or on /for-you the pick around it.
-TARGETS = ("closest article", "closest .pick")
+TARGETS = (CARD_TARGET, "closest .pick")
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def feedback_html(paper: Paper, listing: Listing, *, seen: bool, hide_seen: bool
     pk, url = paper.pk, listing.paper_url("recommend:mark", paper)
     target = escape(listing.target)
     back = f'<input type="hidden" name="next" value="{escape(listing.back)}">'
-    if listing.target != TARGETS[0]:  # the buttons the mark view answers keep this target
+    if listing.target != CARD_TARGET:  # the buttons the mark view answers keep this target
         back += f'<input type="hidden" name="target" value="{target}">'
     if seen:
         button = (

@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from dailypapers.community.models import Collection
-from dailypapers.papers.cards import Listing
+from dailypapers.papers.cards import CARD_TARGET, Listing
 from dailypapers.papers.models import Paper
 from dailypapers.recommend import feed, feedback, profiles
 from dailypapers.recommend.cards import TARGETS, feedback_html
@@ -90,7 +90,7 @@ def mark(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         return HttpResponse("")  # the card goes
     seen = paper.id in feedback.marked_ids(_member(request), [paper.id], "seen")
     target = request.POST.get("target", "")
-    listing = Listing([paper], request, back, target if target in TARGETS else TARGETS[0])
+    listing = Listing([paper], request, back, target if target in TARGETS else CARD_TARGET)
     return HttpResponse(feedback_html(paper, listing, seen=seen, hide_seen=False))
 
 

@@ -32,12 +32,9 @@ def voted_in(context: template.Context, papers: Paper | list[Paper]) -> set[int]
 @register.simple_tag(takes_context=True)
 def vote_button(context: template.Context, paper: Paper, details: bool = False) -> SafeString:
     """The paper page's upvote button (cards get theirs from papers/cards.py)."""
-    request = context.get("request")
-    back = context.get("back") or (request.get_full_path() if request is not None else "")
+    listing = Listing([paper], context.get("request"), context.get("back") or "")
     voted = paper.id in voted_ids(_user(context), [paper.id])
-    return mark_safe(
-        cards.vote_form(paper, Listing([paper], request, back), voted=voted, details=details)
-    )
+    return mark_safe(cards.vote_form(paper, listing, voted=voted, details=details))
 
 
 @register.simple_tag(takes_context=True)
