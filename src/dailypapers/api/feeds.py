@@ -11,19 +11,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import add_domain
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.translation import get_language
 
 from dailypapers.api import listings
+from dailypapers.api.feedwriter import ListWrittenFeed
 from dailypapers.api.params import CATEGORY, DailyQuery
 from dailypapers.api.responses import conditional
 from dailypapers.papers.models import Paper
 from dailypapers.papers.periods import Kind, parse_period
 from dailypapers.search.query import MAX_QUERY_CHARS
 
+# An arXiv id as it stands in a URL (left as it is by reverse() and iri_to_uri): one reversed
+# URL serves every paper of the feed.
+_ID = "0000.00000"
 KIND_ROUTES: dict[Kind, str] = {"day": "papers:day", "week": "papers:week", "month": "papers:month"}
 
 
@@ -37,7 +43,7 @@ class Listing:
     papers: list[Paper]
 
 
-class PaperFeed(Feed):
+class PaperFeed(ListWrittenFeed):
     """One kind of feed (latest, period, trending, category, search), as RSS or as Atom."""
 
     def __init__(self, kind: str, atom: bool = False) -> None:
@@ -47,11 +53,42 @@ class PaperFeed(Feed):
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # One instance serves every request (and thread): nothing is kept on it.
-        response: HttpResponse = super().__call__(request, *args, **kwargs)
-        return conditional(request, response)
+        return conditional(request, super().__call__(request, *args, **kwargs))
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Listing:
         return LISTINGS[self.kind](request, **kwargs)
+
+    def get_feed(self, obj: Listing, request: HttpRequest) -> SyndicationFeed:
+        """What Feed.get_feed builds from the methods below, calling them directly rather than
+        looking each one up by name for each paper (tests/api/test_feedwriter.py compares
+        the two); item_link and the item dates are read once for the whole feed and once a
+        paper."""
+        domain, secure = get_current_site(request).domain, request.is_secure()
+        feed = self.feed_type(
+            title=self.title(obj),
+            subtitle=self.subtitle(obj),
+            link=add_domain(domain, self.link(obj), secure),
+            description=self.description(obj),
+            language=get_language(),
+            feed_url=add_domain(domain, request.path, secure),
+        )
+        before, _, after = add_domain(
+            domain, reverse("papers:paper", args=[_ID]), secure
+        ).partition(_ID)
+        for paper in obj.papers:
+            link = f"{before}{paper.arxiv_id}{after}"
+            entered = _entered(paper)
+            feed.add_item(
+                title=self.item_title(paper),
+                link=link,
+                description=self.item_description(paper),
+                unique_id=link,
+                pubdate=entered,
+                updateddate=entered,
+                author_name=self.item_author_name(paper),
+                categories=self.item_categories(paper),
+            )
+        return feed
 
     def title(self, obj: Listing) -> str:
         return f"{obj.title} · {settings.SITE_NAME}"

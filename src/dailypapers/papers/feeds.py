@@ -10,7 +10,7 @@ Papers staff hid are left out of every listing, count and page (docs/operations.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -149,8 +149,7 @@ def whole_feed_ids(start: int, limit: int) -> list[int]:
     that day on, never the days before it (docs/api.md, "Performance").
     """
     skipped, first_day = 0, None
-    days = listed_days().order_by("-day").values_list("day", "entries")
-    for day, entries in days.iterator(chunk_size=2000):
+    for day, entries in _newest_days_first():
         if skipped + entries > start:
             first_day = day
             break
@@ -160,6 +159,19 @@ def whole_feed_ids(start: int, limit: int) -> list[int]:
     rows = visible_entries().filter(day__lte=first_day).order_by(*WHOLE_FEED_ORDER)
     offset = start - skipped
     return list(rows.values_list("paper_id", flat=True)[offset : offset + limit])
+
+
+def _newest_days_first() -> Iterator[tuple[date, int]]:
+    """(day, entries) of the listed days, newest first, read a few at a time: the first page
+    needs one day or two, so the first read takes 16 rows, each next one four times more."""
+    days = listed_days().order_by("-day").values_list("day", "entries")
+    offset, size = 0, 16
+    while True:
+        chunk = list(days[offset : offset + size])
+        yield from chunk
+        if len(chunk) < size:
+            return
+        offset, size = offset + size, size * 4
 
 
 def keyed_rows(category: str = "") -> QuerySet[Any]:

@@ -7,18 +7,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from dailypapers.api.feedwriter import ListWrittenFeed
 from dailypapers.recommend import feed
 from dailypapers.recommend.feed import Pick
 
 ITEMS = 30
 
 
-class PrivateFeed(Feed):
+class PrivateFeed(ListWrittenFeed):
     def __init__(self, atom: bool = False) -> None:
         super().__init__()
         self.feed_type = Atom1Feed if atom else Rss201rev2Feed
