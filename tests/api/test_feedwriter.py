@@ -16,7 +16,7 @@ from dailypapers.api.feeds import LISTINGS, PaperFeed
 from dailypapers.api.feedwriter import feed_text
 from tests.api.conftest import Feed
 
-AWKWARD = 'Quotes " and \' & <tags> > ümlauts, ∑ math $x<y$,\nnew line\tand tab'
+AWKWARD = "Quotes \" and ' & <tags> > ümlauts, ∑ math $x<y$,\nnew line\tand tab"
 
 
 def hand_made(feed_type: type[SyndicationFeed]) -> SyndicationFeed:
@@ -37,7 +37,7 @@ def hand_made(feed_type: type[SyndicationFeed]) -> SyndicationFeed:
         unique_id="http://example.org/papers/2606.01001",
         pubdate=stamp,
         updateddate=stamp,
-        author_name="Ana Ö'Neil & \"Bo\"",
+        author_name='Ana Ö\'Neil & "Bo"',
         categories=["cs.LG", "q-bio.BM"],
     )
     feed.add_item(title="", link="http://example.org/x", description=None)  # empty elements

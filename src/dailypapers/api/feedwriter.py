@@ -71,7 +71,7 @@ class ListHandler:
         return "".join(self.parts)
 
 
-def _rss_body(feed: Rss201rev2Feed, handler: ListHandler) -> None:
+def _rss_body(feed: Rss201rev2Feed, handler: Any) -> None:
     """RssFeed.write's steps."""
     feed.add_stylesheets(handler)
     handler.startElement("rss", feed.rss_attributes())
@@ -82,7 +82,7 @@ def _rss_body(feed: Rss201rev2Feed, handler: ListHandler) -> None:
     handler.endElement("rss")
 
 
-def _atom_body(feed: Atom1Feed, handler: ListHandler) -> None:
+def _atom_body(feed: Atom1Feed, handler: Any) -> None:
     """Atom1Feed.write's steps."""
     handler.startElement("feed", feed.root_attributes())
     feed.add_root_elements(handler)
@@ -92,7 +92,7 @@ def _atom_body(feed: Atom1Feed, handler: ListHandler) -> None:
 
 def feed_text(feed: SyndicationFeed) -> str:
     """What `feed.writeString("utf-8")` returns, for an RSS 2.0 or an Atom feed."""
-    handler = ListHandler()
+    handler = ListHandler()  # in place of the SimplerXMLGenerator the feed methods expect
     handler.startDocument()
     if isinstance(feed, Atom1Feed):
         _atom_body(feed, handler)
@@ -111,7 +111,7 @@ class ListWrittenFeed(Feed):
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist as error:
             raise Http404("Feed object does not exist.") from error
-        feed = self.get_feed(obj, request)
+        feed: Any = self.get_feed(obj, request)  # RSS or Atom: both name a content_type
         response = HttpResponse(feed_text(feed), content_type=feed.content_type)
         response.headers["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
         return response
