@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dailypapers.community.votes import set_vote
 from dailypapers.papers.models import Paper
@@ -133,6 +135,18 @@ def test_hide_seen_applies_to_the_day_feed_of_that_member_only(
     grace = Client()
     grace.force_login(User.objects.create_user("grace"))
     assert "Sparse attention for long documents" in listed_titles(grace.get("/"))
+
+
+def test_a_member_page_reads_the_hide_seen_choice_once(
+    ada: User, client_of: Client, papers: dict[str, Paper]
+) -> None:
+    """The listing, the switch and every card's buttons all need it: one query, not three."""
+    client_of.post("/for-you/hide-seen", {"hide": "1", "next": "/"})
+    with CaptureQueriesContext(connection) as captured:
+        page = client_of.get("/")
+    assert "Show seen papers" in page.content.decode()
+    asked = [q["sql"] for q in captured.captured_queries if "readerchoices" in q["sql"].lower()]
+    assert len(asked) == 1, asked
 
 
 def test_the_private_feed_answers_to_its_token_until_revoked(

@@ -42,22 +42,32 @@ def hidden_ids(user: User | AnonymousUser, paper_ids: list[int]) -> set[int]:
     if not user.is_authenticated or not paper_ids:
         return set()
     kinds = [Feedback.Kind.NOT_RELEVANT]
-    if ReaderChoices.objects.filter(user_id=user.pk, hide_seen=True).exists():
+    if hides_seen(user):
         kinds.append(Feedback.Kind.SEEN)
     found = Feedback.objects.filter(user_id=user.pk, kind__in=kinds, paper_id__in=paper_ids)
     return set(found.values_list("paper_id", flat=True))
+
+
+_HIDES_SEEN = "_dailypapers_hides_seen"
 
 
 def set_hide_seen(user: User, hide: bool) -> None:
     choices = choices_of(user)
     choices.hide_seen = hide
     choices.save(update_fields=["hide_seen"])
+    setattr(user, _HIDES_SEEN, hide)
 
 
 def hides_seen(user: User | AnonymousUser) -> bool:
+    """Whether the member hides seen papers, read once per user object: a page asks three
+    times (its listing, the "hide seen" switch, each card's buttons) for one request's user."""
     if not user.is_authenticated:
         return False
-    return ReaderChoices.objects.filter(user_id=user.pk, hide_seen=True).exists()
+    known: bool | None = getattr(user, _HIDES_SEEN, None)
+    if known is None:
+        known = ReaderChoices.objects.filter(user_id=user.pk, hide_seen=True).exists()
+        setattr(user, _HIDES_SEEN, known)
+    return known
 
 
 def new_feed_token(user: User) -> str:
