@@ -160,12 +160,17 @@ def render_card(paper: Paper, listing: Listing) -> str:
     if pieces["summary"]:
         out.append(pieces["summary"][0])
     elif paper.abstract:
-        out.append(f'<p class="excerpt" data-math>{escape(excerpt(paper.abstract))}</p>')
+        out.append(excerpt_html(escape(excerpt(paper.abstract))))
     out.append(f'<ul class="meta"><li>{card_date(paper)}</li>')
     out.extend(f"<li>{piece}</li>" for piece in pieces["meta"])
     out.extend(_facts(paper, url))
     out.append(f"</ul>{category_tags(paper)}</div></article>")
     return "".join(out)
+
+
+def excerpt_html(shown: str) -> str:
+    """The abstract's excerpt on a card, `shown` being escaped HTML already."""
+    return f'<p class="excerpt" data-math>{shown}</p>'
 
 
 def category_tags(paper: Paper) -> str:

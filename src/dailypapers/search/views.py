@@ -169,7 +169,7 @@ def _result_card(paper: Paper, stems: frozenset[str], listing: cards.Listing) ->
         out.append(f'<p class="authors">{cards.escape(author_line(paper.authors))}</p>')
     excerpt = highlight(excerpt_around(paper.abstract, stems), stems) if paper.abstract else ""
     if excerpt:
-        out.append(f'<p class="excerpt" data-math>{excerpt}</p>')
+        out.append(cards.excerpt_html(excerpt))
     out.append(
         f'<ul class="meta"><li>{cards.card_date(paper)}</li>'
         f'<li><span aria-hidden="true">▲</span> {cards.plural(paper.upvotes, "upvote")}</li>'

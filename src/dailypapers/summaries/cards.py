@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
-from dailypapers.papers.cards import CardPart, Listing, escape
+from dailypapers.papers.cards import CardPart, Listing, escape, excerpt_html
 from dailypapers.papers.models import Paper
 from dailypapers.papers.text import excerpt
 from dailypapers.summaries.models import PaperSummary
@@ -28,7 +28,7 @@ def summary_html(summary: PaperSummary | None, abstract: str = "") -> str:
             f"{escape(summary.sentence)}</p>"
         )
     elif abstract:
-        out.append(f'<p class="excerpt" data-math>{escape(excerpt(abstract))}</p>')
+        out.append(excerpt_html(escape(excerpt(abstract))))
     if summary.keywords:
         search = reverse("search:search")
         words = "".join(
