@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 
+from dailypapers.caching import backends
 from dailypapers.caching.backends import PlainFileCache
 
 
@@ -36,3 +38,26 @@ def test_an_entry_written_compressed_is_missing_and_removed(tmp_path: Path) -> N
     assert list(tmp_path.iterdir()) == []
     assert cache.add("version", 8, timeout=None)
     assert cache.get("version") == 8
+
+
+def test_the_directory_is_counted_on_one_set_in_cull_every_and_stays_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Django lists every file on each set; here one set in CULL_EVERY does, and the cache
+    passes MAX_ENTRIES by at most CULL_EVERY files before a cull takes them back."""
+    cache = PlainFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 20}})
+    listed = []
+    real = PlainFileCache._list_cache_files
+
+    def counting(self: PlainFileCache) -> list[str]:
+        listed.append(1)
+        return real(self)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(PlainFileCache, "_list_cache_files", counting)
+    sizes = []
+    for n in range(10 * backends.CULL_EVERY):
+        cache.set(f"page-{n}", b"x", timeout=60)
+        sizes.append(len(list(tmp_path.iterdir())))
+    assert len(listed) == 10
+    assert max(sizes) <= 20 + backends.CULL_EVERY
+    assert sizes[-1] < 10 * backends.CULL_EVERY, "culls took entries back"

@@ -88,9 +88,8 @@ def conditional(
 def read_wait(request: HttpRequest) -> int:
     """Seconds the client must wait before reading again; 0 when it may read now.
 
-    A fixed one-minute window counted in the process's cache: reads never write to the
-    database, and each gunicorn worker counts on its own (docs/api.md, "Rate limits").
-    """
+    A fixed one-minute window counted in the cache the workers share (CACHE_URL): reads never
+    write to the database (docs/api.md, "Errors, CORS, caching, rate limits")."""
     limit = settings.API_READS_PER_MINUTE
     if limit <= 0:
         return 0
