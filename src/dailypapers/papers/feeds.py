@@ -71,6 +71,7 @@ NEWEST_FIRST = (F("published").desc(nulls_last=True), F("id").desc())
 ENTRY_FEED_ORDER = ("-upvotes", "-published_ts", "-paper_id")
 WHOLE_FEED_ORDER = ("-day", *ENTRY_FEED_ORDER)
 ENTRY_NEWEST_FIRST = ("-published_ts", "-paper_id")
+AUTHOR_NEWEST_FIRST = ENTRY_NEWEST_FIRST  # the author rows carry the same keys
 
 
 @dataclass
@@ -329,11 +330,11 @@ def _page_number(number: Any) -> int:
 
 
 def author_feed(name: str, number: Any) -> FeedPage:
-    """A page of the papers `name` is an author of, newest first."""
-    # A subquery rather than a join: a name listed twice on one paper still yields it once.
-    rows = PaperAuthor.objects.filter(name=name).values("paper_id")
-    written = visible_papers().filter(id__in=rows)
-    return paginate(written.order_by(*NEWEST_FIRST).values_list("id", flat=True), number)
+    """A page of the papers `name` is an author of, newest first: the count and the page both
+    walk the name's rows of one index (paperauthor_newest), whatever the author's papers."""
+    rows = PaperAuthor.objects.filter(name=name, hidden=False).order_by(*AUTHOR_NEWEST_FIRST)
+    # Distinct: a name listed twice on one paper still yields it once.
+    return paginate(rows.values_list("paper_id", flat=True).distinct(), number)
 
 
 def get_paper(arxiv_id: str) -> Paper | None:

@@ -71,13 +71,22 @@ class Paper(models.Model):
 
 
 class PaperAuthor(models.Model):
-    """An author's place on a paper, so an author's papers are one indexed lookup."""
+    """An author's place on a paper, with the paper's publication time and hidden flag (kept
+    by database triggers, migration 0009), so an author's papers, newest first, are one index
+    walked in order."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="author_rows")
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=300, db_index=True)
+    name = models.CharField(max_length=300)
+    published_ts = models.BigIntegerField(default=0, db_default=0, editable=False)
+    hidden = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["name", "published_ts", "paper", "hidden"], name="paperauthor_newest"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["paper", "position"], name="paperauthor_unique_position"
