@@ -54,6 +54,27 @@ def test_hiding_republishing_and_new_authors_reach_the_rows() -> None:
     }
 
 
+def test_new_authors_of_a_hidden_paper_stay_hidden() -> None:
+    """The ingest writes the publication time itself; the hidden flag comes from the paper."""
+    paper = add_paper(authors=["Ada Lovelace"])
+    Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
+    revised = ParsedPaper(
+        arxiv_id=paper.arxiv_id,
+        version=2,
+        title=paper.title,
+        abstract=paper.abstract,
+        authors=["Ada Lovelace", "Grace Hopper"],
+        categories=["cs.CL"],
+        published=paper.published,
+        feed_day=None,
+    )
+    upsert_papers([revised], "file")
+    assert set(PaperAuthor.objects.filter(paper=paper).values_list("name", "hidden")) == {
+        ("Ada Lovelace", True),
+        ("Grace Hopper", True),
+    }
+
+
 def test_an_author_page_lists_what_the_papers_own_order_gives() -> None:
     """Random publication times (some unknown, some equal), hidden papers, a name listed twice
     on one paper: every page equals the papers' newest-first order, and the count holds."""

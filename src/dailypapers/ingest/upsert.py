@@ -204,7 +204,9 @@ def _insert_papers(new_rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         unique=["arxiv_id"],
     )
     ids = {arxiv_id: {"id": pk} for arxiv_id, pk in _paper_ids([r["arxiv_id"] for r in new_rows])}
-    _insert_authors([(ids[row["arxiv_id"]]["id"], row["authors"]) for row in new_rows])
+    _insert_authors(
+        [(ids[row["arxiv_id"]]["id"], row["authors"], row["published"]) for row in new_rows]
+    )
     return ids
 
 
@@ -218,14 +220,20 @@ def _paper_ids(arxiv_ids: list[str]) -> Iterator[tuple[str, int]]:
             yield from cursor.fetchall()
 
 
-def _insert_authors(papers: list[tuple[int, list[str]]]) -> None:
+def _insert_authors(papers: list[tuple[int, list[str], datetime | None]]) -> None:
+    """The author rows with their paper's publication time already in them (as migration
+    0009's trigger computes it), so SQLite's trigger has nothing to correct; a hidden paper's
+    rows it corrects."""
     values = [
-        [paper_id, position, name[:300]]
-        for paper_id, names in papers
+        [paper_id, position, name[:300], int(published.timestamp()) if published else 0]
+        for paper_id, names, published in papers
         for position, name in enumerate(names)
     ]
     _executemany(
-        PaperAuthor, ["paper_id", "position", "name"], values, unique=["paper_id", "position"]
+        PaperAuthor,
+        ["paper_id", "position", "name", "published_ts"],
+        values,
+        unique=["paper_id", "position"],
     )
 
 
@@ -240,7 +248,8 @@ def _update_papers(stored: dict[str, Row], rows: dict[str, Row]) -> set[str]:
         changes["modified_at"] = now
         if "authors" in changes:
             PaperAuthor.objects.filter(paper_id=old["id"]).delete()
-            _insert_authors([(old["id"], changes["authors"])])
+            published = changes.get("published", old.get("published"))
+            _insert_authors([(old["id"], changes["authors"], published)])
         Paper.objects.filter(pk=old["id"]).update(**changes)
     return changed
 

@@ -9,9 +9,14 @@ from django.db import migrations, models
 from dailypapers.papers.triggers import POSTGRES_PUBLISHED, SQLITE_PUBLISHED, per_vendor
 
 SQLITE = [
-    # Recursive triggers are off: the inner UPDATE does not fire these again.
+    # Recursive triggers are off: the inner UPDATE does not fire these again. The ingest
+    # writes the publication time itself (ingest/upsert.py), so mostly there is nothing to do.
     f"""
-    CREATE TRIGGER papers_author_keys_insert AFTER INSERT ON papers_paperauthor BEGIN
+    CREATE TRIGGER papers_author_keys_insert AFTER INSERT ON papers_paperauthor
+    WHEN NEW.published_ts IS NOT (SELECT {SQLITE_PUBLISHED.format("published")} FROM papers_paper
+                                  WHERE id = NEW.paper_id)
+      OR NEW.hidden IS NOT (SELECT is_hidden FROM papers_paper WHERE id = NEW.paper_id)
+    BEGIN
       UPDATE papers_paperauthor SET
         published_ts = (SELECT {SQLITE_PUBLISHED.format("published")} FROM papers_paper
                         WHERE id = NEW.paper_id),
