@@ -12,7 +12,7 @@ from dailypapers.community.collections import add_paper as collect
 from dailypapers.community.collections import create_collection
 from dailypapers.community.votes import set_vote
 from dailypapers.papers.models import Paper
-from dailypapers.recommend import feed, feedback, profiles
+from dailypapers.recommend import feed, feedback, profiles, scoring
 from dailypapers.recommend.models import ScoredPaper
 from tests.recommend.factories import embedded, engine  # noqa: F401 - a fixture
 
@@ -108,6 +108,17 @@ def test_scores_are_kept_and_only_new_papers_are_scored_later(
     assert feed.catch_up(ada, span) == 1
     assert titles(feed.picks(ada, span, 7, 30))[0] == late.title
     assert ScoredPaper.objects.filter(user=ada).count() == 5
+
+
+def test_a_new_ranking_scores_every_kept_paper_again(
+    ada: User, week: dict[str, Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_vote(ada, embedded("Graph neural networks for small molecules", OLD).id, True, lambda: None)
+    span = feed.window()
+    assert span is not None
+    assert feed.catch_up(ada, span) == 4
+    monkeypatch.setattr(scoring, "RANKING_VERSION", scoring.RANKING_VERSION + 1)
+    assert feed.catch_up(ada, span) == 4, "kept scores of the old ranking are not reused"
 
 
 def test_a_member_without_history_has_an_empty_profile_until_they_pick(

@@ -79,3 +79,13 @@ def test_take_picks_rows_in_the_order_asked() -> None:
     taken = matrix.take([2, 0])
     assert len(taken) == 2
     assert dense(taken) == {0: dense(matrix)[2], 1: dense(matrix)[0]}
+
+
+def test_terms_weigh_by_the_idf_to_the_power_idf_power() -> None:
+    """Two terms used once in one paper: their weights stand as their idfs to IDF_POWER."""
+    common = {"learning": 50_000, "graphene": 40}
+    [weights] = dense(rows("graphene learning", counts=common, total=180_000)).values()
+    idf = terms.idf(np.array([40, 50_000], np.int32), 180_000)
+    ratio = weights[terms._bucket("graphene")] / weights[terms._bucket("learning")]
+    assert ratio == pytest.approx((idf[0] / idf[1]) ** terms.IDF_POWER, rel=1e-4)
+    assert terms.IDF_POWER > 1  # rare terms count for more than BM25 alone gives them

@@ -67,8 +67,10 @@ def profile_of(user: User) -> Profile:
 
 
 def signature(user: User) -> str:
-    """Changes whenever the signals do: a few indexed counts, no papers read."""
+    """Changes whenever the signals do (a few indexed counts, no papers read) or the ranking
+    itself does (scoring.RANKING_VERSION), so kept scores are computed again."""
     parts = [
+        scoring.RANKING_VERSION,
         Vote.objects.filter(user=user).aggregate(n=Count("id"), last=Max("id")),
         CollectionItem.objects.filter(collection__owner=user).aggregate(
             n=Count("id"), last=Max("id")

@@ -26,6 +26,9 @@ W_VECTOR = 0.0
 TEMPERATURE = 0.05  # of the soft maximum over seeds: near 0, the nearest seed alone
 W_NEGATIVE = 0.50
 W_PRIOR = 0.02
+# Bumped whenever the ranking changes (these weights, terms.IDF_POWER, the terms cut), so
+# that every member's kept scores are computed again (profiles.signature).
+RANKING_VERSION = 2
 
 
 @dataclass

@@ -24,6 +24,10 @@ BUCKETS = 1 << 22
 K1 = 1.2
 B = 0.75
 AVERAGE_LENGTH = 210.0  # words and pairs in a title and abstract, about the 180,936 papers' mean
+# BM25's inverse document frequency raised to this power: a rare term (a method's, a
+# material's name) counts for more against common ones than BM25 gives it, which is what an
+# author's next paper shares with their earlier ones (docs/recommend.md, "Third round").
+IDF_POWER = 1.5
 
 # English function words and the phrases every abstract uses ("we propose", "results show").
 STOP_WORDS = frozenset(
@@ -116,8 +120,8 @@ def counted(title: str, abstract: str) -> Counted:
 def weigh(
     papers: Sequence[Counted], document_counts: npt.NDArray[np.int32], total: int
 ) -> TermMatrix:
-    """BM25-weighted, L2-normalized term rows of these papers' counts, with `document_counts`
-    the papers holding each bucket among `total` papers."""
+    """BM25-weighted (the idf to IDF_POWER), L2-normalized term rows of these papers' counts,
+    with `document_counts` the papers holding each bucket among `total` papers."""
     if not papers:
         return empty_matrix()
     lengths = np.array([len(paper.ids) for paper in papers], dtype=np.int64)
@@ -128,7 +132,7 @@ def weigh(
     used = np.bincount(rows, weights=tf, minlength=len(papers)).astype(np.float32)
     norm = np.repeat(1 - B + B * used / AVERAGE_LENGTH, lengths)
     saturated = tf * (K1 + 1) / (tf + K1 * norm)
-    weights = (saturated * idf(document_counts[ids], total)).astype(np.float32)
+    weights = (saturated * idf(document_counts[ids], total) ** IDF_POWER).astype(np.float32)
     return TermMatrix(indptr, ids, _normalize_rows(weights, lengths))
 
 
