@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.upsert import upsert_papers
@@ -115,3 +116,23 @@ def test_the_author_page_walks_one_index_without_sorting() -> None:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
     assert "paperauthor_newest" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_rows_already_there() -> None:
+    """A site upgraded with papers in it: their author rows get their keys, then the index."""
+    before = [("papers", "0008_dailyentry_has_code")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    published = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    paper = old.get_model("papers", "Paper").objects.create(
+        arxiv_id="2405.00001", title="Old", published=published, is_hidden=True
+    )
+    author_rows = old.get_model("papers", "PaperAuthor").objects
+    author_rows.create(paper=paper, position=0, name="Ada Lovelace")
+    author_rows.create(paper=paper, position=1, name="Alan Turing")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    filled = PaperAuthor.objects.filter(paper_id=paper.pk).values_list("published_ts", "hidden")
+    assert set(filled) == {(int(published.timestamp()), True)}

@@ -34,13 +34,26 @@ SQLITE = [
       WHERE paper_id = NEW.id;
     END
     """,
-    f"""
-    UPDATE papers_paperauthor SET
-      published_ts = (SELECT {SQLITE_PUBLISHED.format("published")} FROM papers_paper
-                      WHERE id = papers_paperauthor.paper_id),
-      hidden = (SELECT is_hidden FROM papers_paper WHERE id = papers_paperauthor.paper_id)
-    """,
 ]
+
+# The rows already there, filled before the index exists (one pass over the table rather
+# than an index entry moved per row: 15M rows at 3M papers).
+FILL = {
+    "sqlite": [
+        f"""
+        UPDATE papers_paperauthor SET
+          published_ts = {SQLITE_PUBLISHED.format("p.published")}, hidden = p.is_hidden
+        FROM papers_paper p WHERE p.id = papers_paperauthor.paper_id
+        """
+    ],
+    "postgresql": [
+        f"""
+        UPDATE papers_paperauthor a SET
+          published_ts = {POSTGRES_PUBLISHED.format("p.published")}, hidden = p.is_hidden
+        FROM papers_paper p WHERE p.id = a.paper_id
+        """
+    ],
+}
 
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS papers_author_keys_insert",
@@ -78,12 +91,6 @@ POSTGRES = [
       OR OLD.is_hidden IS DISTINCT FROM NEW.is_hidden)
     EXECUTE FUNCTION papers_paper_author_keys()
     """,
-    f"""
-    UPDATE papers_paperauthor a SET
-      published_ts = {POSTGRES_PUBLISHED.format("p.published")},
-      hidden = p.is_hidden
-    FROM papers_paper p WHERE p.id = a.paper_id
-    """,
 ]
 
 POSTGRES_REVERSE = [
@@ -115,6 +122,7 @@ class Migration(migrations.Migration):
             name="name",
             field=models.CharField(max_length=300),
         ),
+        per_vendor(FILL, {"sqlite": [], "postgresql": []}),
         migrations.AddIndex(
             model_name="paperauthor",
             index=models.Index(
