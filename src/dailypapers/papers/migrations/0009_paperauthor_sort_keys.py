@@ -13,9 +13,9 @@ SQLITE = [
     # writes the publication time itself (ingest/upsert.py), so mostly there is nothing to do.
     f"""
     CREATE TRIGGER papers_author_keys_insert AFTER INSERT ON papers_paperauthor
-    WHEN NEW.published_ts IS NOT (SELECT {SQLITE_PUBLISHED.format("published")} FROM papers_paper
-                                  WHERE id = NEW.paper_id)
-      OR NEW.hidden IS NOT (SELECT is_hidden FROM papers_paper WHERE id = NEW.paper_id)
+    WHEN (SELECT NEW.published_ts IS NOT {SQLITE_PUBLISHED.format("published")}
+                 OR NEW.hidden IS NOT is_hidden
+          FROM papers_paper WHERE id = NEW.paper_id)
     BEGIN
       UPDATE papers_paperauthor SET
         published_ts = (SELECT {SQLITE_PUBLISHED.format("published")} FROM papers_paper
