@@ -40,6 +40,7 @@ class Sample:
     submitters: list[str]
     categories: list[str]
     commented: str  # the fixed paper: the one with the most comments
+    prolific: str  # of the sampled papers' first authors, the one with the most papers
 
 
 def reads_of(seed: int) -> list[Read]:
@@ -82,6 +83,11 @@ def reads_of(seed: int) -> list[Read]:
             "author page /authors/<name>",
             lambda: f"/authors/{author()}",
             f"/authors/{fixed_author}",
+        ),
+        Read(
+            "author page, most papers",
+            lambda: f"/authors/{quote(data.prolific)}",
+            f"/authors/{quote(data.prolific)}",
         ),
         Read("search page /search?q=", lambda: f"/search?{query()}", f"/search?{fixed_query}"),
         Read(f"{api}", lambda: api, api),
@@ -166,6 +172,9 @@ def sample(rng: random.Random) -> Sample:
         Comment.objects.values("paper__arxiv_id").annotate(n=Count("id")).order_by("-n").first()
     )
     submitters = DailyEntry.objects.exclude(submitter_name="").values_list("submitter_name")
+    names = sorted({name for _, name in papers})  # each counted off the name's index
+    by_name = PaperAuthor.objects.filter(name__in=names).values_list("name")
+    prolific = max(by_name.annotate(n=Count("id")).order_by(), key=lambda row: row[1])[0]
     return Sample(
         days=[day for day, _ in per_day],
         weights=[n for _, n in per_day],
@@ -176,6 +185,7 @@ def sample(rng: random.Random) -> Sample:
         submitters=sorted({name for (name,) in submitters.distinct()[:100]}),
         categories=[cat for *_, cat in rows if cat],  # repeats: weighted by papers
         commented=commented["paper__arxiv_id"] if commented else papers[0][0],
+        prolific=prolific,
     )
 
 
