@@ -24,6 +24,21 @@ def author_keys(paper: Paper) -> set[tuple[int, bool]]:
     return set(PaperAuthor.objects.filter(paper=paper).values_list("published_ts", "hidden"))
 
 
+def reingest(paper: Paper, authors: list[str], published: datetime | None) -> None:
+    """A new version of the paper, with these authors and this publication time."""
+    revised = ParsedPaper(
+        arxiv_id=paper.arxiv_id,
+        version=2,
+        title=paper.title,
+        abstract=paper.abstract,
+        authors=authors,
+        categories=["cs.CL"],
+        published=published,
+        feed_day=None,
+    )
+    upsert_papers([revised], "file")
+
+
 def test_the_ingests_author_rows_take_their_papers_keys() -> None:
     published = datetime(2025, 1, 2, 15, 30, tzinfo=UTC)
     paper = add_paper(published=published, authors=["Ada Lovelace", "Alan Turing"])
@@ -37,17 +52,7 @@ def test_hiding_republishing_and_new_authors_reach_the_rows() -> None:
     Paper.objects.filter(pk=paper.pk).update(is_hidden=False, published=None)
     assert author_keys(paper) == {(0, False)}, "an unknown time sorts last"
     later = datetime(2025, 3, 1, tzinfo=UTC)
-    revised = ParsedPaper(
-        arxiv_id=paper.arxiv_id,
-        version=2,
-        title=paper.title,
-        abstract=paper.abstract,
-        authors=["Ada Lovelace", "Grace Hopper"],
-        categories=["cs.CL"],
-        published=later,
-        feed_day=None,
-    )
-    upsert_papers([revised], "file")
+    reingest(paper, ["Ada Lovelace", "Grace Hopper"], later)
     rows = PaperAuthor.objects.filter(paper=paper)
     assert set(rows.values_list("name", "published_ts")) == {
         ("Ada Lovelace", int(later.timestamp())),
@@ -59,17 +64,7 @@ def test_new_authors_of_a_hidden_paper_stay_hidden() -> None:
     """The ingest writes the publication time itself; the hidden flag comes from the paper."""
     paper = add_paper(authors=["Ada Lovelace"])
     Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
-    revised = ParsedPaper(
-        arxiv_id=paper.arxiv_id,
-        version=2,
-        title=paper.title,
-        abstract=paper.abstract,
-        authors=["Ada Lovelace", "Grace Hopper"],
-        categories=["cs.CL"],
-        published=paper.published,
-        feed_day=None,
-    )
-    upsert_papers([revised], "file")
+    reingest(paper, ["Ada Lovelace", "Grace Hopper"], paper.published)
     assert set(PaperAuthor.objects.filter(paper=paper).values_list("name", "hidden")) == {
         ("Ada Lovelace", True),
         ("Grace Hopper", True),
