@@ -23,13 +23,11 @@ from dailypapers.api import listings
 from dailypapers.api.feedwriter import ListWrittenFeed
 from dailypapers.api.params import CATEGORY, DailyQuery
 from dailypapers.api.responses import conditional
+from dailypapers.papers.cards import around_id
 from dailypapers.papers.models import Paper
 from dailypapers.papers.periods import Kind, parse_period
 from dailypapers.search.query import MAX_QUERY_CHARS
 
-# An arXiv id as it stands in a URL (left as it is by reverse() and iri_to_uri): one reversed
-# URL serves every paper of the feed.
-_ID = "0000.00000"
 KIND_ROUTES: dict[Kind, str] = {"day": "papers:day", "week": "papers:week", "month": "papers:month"}
 
 
@@ -72,9 +70,8 @@ class PaperFeed(ListWrittenFeed):
             language=get_language(),
             feed_url=add_domain(domain, request.path, secure),
         )
-        before, _, after = add_domain(
-            domain, reverse("papers:paper", args=[_ID]), secure
-        ).partition(_ID)
+        before, after = around_id("papers:paper")
+        before = add_domain(domain, before, secure)
         for paper in obj.papers:
             link = f"{before}{paper.arxiv_id}{after}"
             entered = _entered(paper)

@@ -41,6 +41,12 @@ _PLACEHOLDER = "0000.00000"
 CARD_TARGET = "closest article"
 
 
+def around_id(name: str) -> tuple[str, str]:
+    """What reverse(name, args=[arxiv_id]) writes before and after the id, for any id."""
+    before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
+    return before, after
+
+
 def escape(text: object) -> str:
     """What Django's autoescaping writes for a value (django.utils.html.escape), as a str."""
     return html.escape(str(text))
@@ -86,8 +92,7 @@ class Listing:
     def paper_url(self, name: str, paper: Paper) -> str:
         """reverse(name, args=[paper.arxiv_id]), reversed once per listing."""
         if name not in self._urls:
-            before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
-            self._urls[name] = (before, after)
+            self._urls[name] = around_id(name)
         before, after = self._urls[name]
         return f"{before}{paper.arxiv_id}{after}"
 
