@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -196,8 +197,10 @@ def _alert_matches(alert: Alert, period: DigestPeriod, in_period: set[int]) -> l
         found = papers.filter(feeds.category_filter(alert.value))
         return list(found.order_by(*feeds.FEED_ORDER).values_list("id", flat=True))
     if alert.kind == Alert.Kind.AUTHOR:
-        written = PaperAuthor.objects.filter(name__iexact=alert.value).values("paper_id")
-        found = papers.filter(id__in=written)
+        # Per paper of the period (its author rows by the paper's index), not every row of
+        # the name: a case-insensitive match cannot use the index on names.
+        written = PaperAuthor.objects.filter(paper_id=OuterRef("id"), name__iexact=alert.value)
+        found = papers.filter(Exists(written))
         return list(found.order_by(*feeds.FEED_ORDER).values_list("id", flat=True))
     return _search_matches(alert.value, in_period)
 

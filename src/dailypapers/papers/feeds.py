@@ -137,9 +137,14 @@ def latest_day() -> date | None:
     return listed_days().order_by("-day").values_list("day", flat=True).first()
 
 
-def period_count(period: Period) -> int:
-    """How many visible papers the period lists: a sum over at most 31 day counts."""
-    days = listed_days().filter(day__range=(period.start, period.end))
+def days_count(start: date, end: date, category: str = "") -> int:
+    """How many visible papers the days from start to end list, in all or under a category:
+    a sum of the counts the triggers keep per day (and category), at most one row a day."""
+    if category:
+        days: QuerySet[Any] = DayCategoryCount.objects.filter(category=category)
+    else:
+        days = listed_days()
+    days = days.filter(day__range=(start, end))
     return days.aggregate(n=Sum("entries"))["n"] or 0
 
 
@@ -271,7 +276,10 @@ def trending_feed(
 ) -> FeedPage:
     """A page of the window's papers by trending score; see docs/ranking.md."""
     needed = _page_number(number) * settings.FEED_PAGE_SIZE
-    count = _window_entries(window, category, has_code).count()
+    if has_code:
+        count = _window_entries(window, category, has_code).count()
+    else:
+        count = days_count(window.start, window.end, category)
     return paginate(trending_ids(window, category, needed, has_code), number, count=count)
 
 

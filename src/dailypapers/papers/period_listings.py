@@ -15,9 +15,9 @@ from dailypapers.papers.feeds import (
     ENTRY_FEED_ORDER,
     FeedPage,
     cards,
+    days_count,
     listed_days,
     listed_rows,
-    period_count,
 )
 from dailypapers.papers.periods import Period
 
@@ -32,11 +32,11 @@ def period_feed(period: Period, category: str, number: Any, has_code: bool = Fal
     """A page of the period's papers by upvotes then recency; InvalidPage for a bad number.
 
     The page reads the entries' feed-order index (a category's own rows when one is chosen,
-    the code entries' with `has_code`); the count is the day counts' sum (or those rows
-    counted).
+    the code entries' with `has_code`); the count is the day (and category) counts' sum,
+    or with `has_code` those rows counted.
     """
     entries = listed_rows(period, category, has_code=has_code)
-    count = entries.count() if category or has_code else period_count(period)
+    count = entries.count() if has_code else days_count(period.start, period.end, category)
     # The page's place from the count alone (InvalidPage before any listing is read).
     page = Paginator(range(count), settings.FEED_PAGE_SIZE).page(number)
     start = page.start_index() - 1 if count else 0
