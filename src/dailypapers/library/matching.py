@@ -4,10 +4,13 @@ by title when the entry carries no identifier we know (docs/recommend.md, "Impor
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Lower
 
 from dailypapers.library.entries import LibraryEntry
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import Paper, TitleKey
 
 _VERSION = re.compile(r"v\d+$")
 
@@ -18,11 +21,8 @@ def match_entries(entries: Sequence[LibraryEntry]) -> list[int | None]:
     by_arxiv = dict(
         Paper.objects.filter(arxiv_id__in=ids, is_hidden=False).values_list("arxiv_id", "id")
     )
-    dois = {e.doi for e in entries if e.doi}
-    by_doi = {
-        doi.lower(): pk
-        for doi, pk in Paper.objects.filter(doi__in=dois, is_hidden=False).values_list("doi", "id")
-    }
+    dois = {e.doi for e in entries if e.doi}  # lower-cased by the parsers
+    by_doi = {doi.lower(): pk for doi, pk in with_dois(dois).values_list("doi", "id")}
     found: list[int | None] = []
     for entry in entries:
         pk = by_arxiv.get(_VERSION.sub("", entry.arxiv_id)) if entry.arxiv_id else None
@@ -38,6 +38,19 @@ def match_title(title: str) -> int | None:
     title = " ".join(title.split())
     if len(title) < 12:
         return None  # "Introduction" matches too much to mean one paper
-    papers = Paper.objects.filter(title__iexact=title, is_hidden=False).values_list("id", flat=True)
-    found = list(papers[:2])
+    found = list(with_title(title).values_list("id", flat=True)[:2])
     return found[0] if len(found) == 1 else None
+
+
+def with_dois(dois: Collection[str]) -> QuerySet[Paper]:
+    """Visible papers with one of these lower-cased DOIs, whatever case the record keeps, read
+    off the index of lower-cased DOIs (papers migration 0010)."""
+    papers = Paper.objects.exclude(doi="").alias(key=Lower("doi"))
+    return papers.filter(key__in=dois, is_hidden=False).order_by()
+
+
+def with_title(title: str) -> QuerySet[Paper]:
+    """Visible papers with this title, case aside: the index of title keys finds the few that
+    start alike (papers migration 0010), then the whole title is compared."""
+    papers = Paper.objects.alias(key=TitleKey("title")).filter(key=TitleKey(Value(title)))
+    return papers.filter(title__iexact=title, is_hidden=False).order_by()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
+
+
+class TitleKey(models.Func):
+    """What a title is looked up by (a library import's title match, migration 0010): its
+    first 64 characters, lower-cased by the database's own lower(), for a column or a value.
+    The numbers are written into the SQL, not bound, so that SQLite sees the index's own
+    expression in the query."""
+
+    template = "LOWER(SUBSTR(%(expressions)s, 1, 64))"
+    output_field = models.TextField()
 
 
 class Paper(models.Model):
@@ -42,6 +53,11 @@ class Paper(models.Model):
     class Meta:
         # Papers known only from an announcement feed have no date yet: last, on every database.
         ordering = [models.F("published").desc(nulls_last=True)]
+        # A library import finds papers by DOI (case-insensitive) and by title (migration 0010).
+        indexes = [
+            models.Index(Lower("doi"), name="paper_doi_key", condition=~models.Q(doi="")),
+            models.Index(TitleKey("title"), name="paper_title_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.arxiv_id}: {self.title[:60]}"
