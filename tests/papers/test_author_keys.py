@@ -5,7 +5,7 @@ writes the paper, and the page gives the order the papers themselves give."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from django.db import connection
@@ -15,6 +15,7 @@ from dailypapers.ingest.parsed import ParsedPaper
 from dailypapers.ingest.upsert import upsert_papers
 from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper, PaperAuthor
+from dailypapers.papers.triggers import POSTGRES_PUBLISHED, SQLITE_PUBLISHED
 from tests.papers.factories import add_paper
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_hiding_republishing_and_new_authors_reach_the_rows() -> None:
 
 
 def test_new_authors_of_a_hidden_paper_stay_hidden() -> None:
-    """The ingest writes the publication time itself; the hidden flag comes from the paper."""
+    """The ingest reads the paper's hidden flag when it writes new author rows."""
     paper = add_paper(authors=["Ada Lovelace"])
     Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
     reingest(paper, ["Ada Lovelace", "Grace Hopper"], paper.published)
@@ -69,6 +70,35 @@ def test_new_authors_of_a_hidden_paper_stay_hidden() -> None:
         ("Ada Lovelace", True),
         ("Grace Hopper", True),
     }
+
+
+def test_the_ingests_time_is_the_one_the_databases_formula_gives() -> None:
+    """The ingest computes the key in Python; the trigger on the paper, in SQL: the same."""
+    zones = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8))]
+    stamps = [
+        datetime(1992, 2, 29, 23, 59, 59, 999_999, tzinfo=zones[1]),
+        datetime(2025, 1, 2, 15, 30, 0, 500_000, tzinfo=zones[2]),
+        datetime(2038, 1, 19, 3, 14, 8, tzinfo=zones[0]),
+    ]
+    papers = [add_paper(published=stamp, authors=["Ada Lovelace"]) for stamp in stamps]
+    formula = SQLITE_PUBLISHED if connection.vendor == "sqlite" else POSTGRES_PUBLISHED
+    for paper in papers:
+        with connection.cursor() as cursor:
+            # The formula's own % (strftime's) doubled: this query has a parameter.
+            column = formula.replace("%", "%%").format("published")
+            sql = f"SELECT {column} FROM papers_paper WHERE id = %s"
+            cursor.execute(sql, [paper.pk])
+            (seconds,) = cursor.fetchone()
+        assert seconds > 0 and author_keys(paper) == {(seconds, False)}, paper.published
+
+
+def test_rows_written_without_keys_take_them_from_their_paper() -> None:
+    """Any other writer (the ORM here) leaves the keys out: the trigger fills them."""
+    published = datetime(2025, 1, 2, 15, 30, tzinfo=UTC)
+    paper = add_paper(published=published, authors=["Ada Lovelace"])
+    Paper.objects.filter(pk=paper.pk).update(is_hidden=True)
+    PaperAuthor.objects.create(paper=paper, position=1, name="Grace Hopper")
+    assert author_keys(paper) == {(int(published.timestamp()), True)}
 
 
 def test_an_author_page_lists_what_the_papers_own_order_gives() -> None:

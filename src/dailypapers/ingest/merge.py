@@ -67,7 +67,9 @@ def paper_row(parsed: ParsedPaper) -> dict[str, Any]:
         "comment": comment,
         "journal_ref": clean_text(parsed.journal_ref),
         "doi": clean_text(parsed.doi),
-        "published": parsed.published,
+        # Whole seconds, as arXiv gives them: the sort keys copy it as seconds, computed in
+        # Python by the ingest and in SQL by the triggers (which would round a fraction).
+        "published": parsed.published and parsed.published.replace(microsecond=0),
         "updated": parsed.updated or parsed.published,
         "github_repo": github,
         "project_page": project,

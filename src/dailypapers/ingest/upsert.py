@@ -205,7 +205,7 @@ def _insert_papers(new_rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     )
     ids = {arxiv_id: {"id": pk} for arxiv_id, pk in _paper_ids([r["arxiv_id"] for r in new_rows])}
     _insert_authors(
-        [(ids[row["arxiv_id"]]["id"], row["authors"], row["published"]) for row in new_rows]
+        [(ids[row["arxiv_id"]]["id"], row["authors"], row["published"], False) for row in new_rows]
     )
     return ids
 
@@ -220,18 +220,19 @@ def _paper_ids(arxiv_ids: list[str]) -> Iterator[tuple[str, int]]:
             yield from cursor.fetchall()
 
 
-def _insert_authors(papers: list[tuple[int, list[str], datetime | None]]) -> None:
-    """The author rows with their paper's publication time already in them (as migration
-    0009's trigger computes it), so SQLite's trigger has nothing to correct; a hidden paper's
-    rows it corrects."""
+def _insert_authors(papers: list[tuple[int, list[str], datetime | None, bool]]) -> None:
+    """The author rows with their paper's keys in them (publication time, hidden flag), so
+    the database's trigger, which fills the keys of rows written without them, does nothing
+    (papers migration 0011). The time is the one the trigger's SQL computes:
+    tests/papers/test_author_keys.py compares them."""
     values = [
-        [paper_id, position, name[:300], int(published.timestamp()) if published else 0]
-        for paper_id, names, published in papers
+        [paper_id, position, name[:300], int(published.timestamp()) if published else 0, hidden]
+        for paper_id, names, published, hidden in papers
         for position, name in enumerate(names)
     ]
     _executemany(
         PaperAuthor,
-        ["paper_id", "position", "name", "published_ts"],
+        ["paper_id", "position", "name", "published_ts", "hidden"],
         values,
         unique=["paper_id", "position"],
     )
@@ -249,7 +250,8 @@ def _update_papers(stored: dict[str, Row], rows: dict[str, Row]) -> set[str]:
         if "authors" in changes:
             PaperAuthor.objects.filter(paper_id=old["id"]).delete()
             published = changes.get("published", old.get("published"))
-            _insert_authors([(old["id"], changes["authors"], published)])
+            hidden = Paper.objects.filter(pk=old["id"]).values_list("is_hidden", flat=True)[0]
+            _insert_authors([(old["id"], changes["authors"], published, hidden)])
         Paper.objects.filter(pk=old["id"]).update(**changes)
     return changed
 
