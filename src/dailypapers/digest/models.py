@@ -108,7 +108,12 @@ class Delivery(models.Model):
                 fields=["subscription", "period_key"], name="delivery_once_per_period"
             )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            # A round finds who has its period already (rounds.py, outbox.py): by period
+            # alone, which the unique constraint (subscription first) cannot serve.
+            models.Index(fields=["period_key"], name="delivery_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.period_key} to {self.subscription.email}: {self.status}"

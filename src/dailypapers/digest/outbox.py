@@ -154,3 +154,27 @@ def pending_count() -> int:
     return Delivery.objects.filter(
         status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
     ).count()
+
+
+# Deleted this many at a time, so that neither database holds one long write.
+PRUNE_CHUNK = 2_000
+# A digest's papers lie in its period (a week at most): the record of what a subscription was
+# sent is needed for that long only; a month is the floor, whatever the setting says.
+KEEP_DAYS_FLOOR = 31
+
+
+def prune(now: datetime) -> int:
+    """Delete the sent and failed digests older than DIGEST_KEEP_DAYS, with their record of
+    the papers they gave (SentPaper): a period's digests read only that period's record, so
+    what is older only grows the tables (a year of daily digests to 10,000 subscribers would
+    be 3.6M deliveries and 73M sent papers). Waiting and in-flight ones stay. Returns how
+    many digests went."""
+    cutoff = now - timedelta(days=max(settings.DIGEST_KEEP_DAYS, KEEP_DAYS_FLOOR))
+    done = [Delivery.Status.SENT, Delivery.Status.FAILED]
+    old = Delivery.objects.filter(created_at__lt=cutoff, status__in=done).order_by("id")
+    deleted = 0
+    while ids := list(old.values_list("id", flat=True)[:PRUNE_CHUNK]):
+        with transaction.atomic():
+            SentPaper.objects.filter(delivery_id__in=ids).delete()
+            deleted += Delivery.objects.filter(id__in=ids).delete()[1].get(Delivery._meta.label, 0)
+    return deleted

@@ -38,6 +38,7 @@ FEATURE_SCHEDULE = (
     ("summaries", "*/5 * * * *", "summaries.summarize_papers"),
     ("library imports left over", "*/15 * * * *", "resume_library_imports"),
     ("for-you scores", "*/10 * * * *", "recommend.score_new_papers"),
+    ("outbox pruned", "17 4 * * *", "prune_outbox"),
 )
 # A running backfill untouched this long lost its worker.
 RESUME_AFTER = timedelta(minutes=15)
@@ -61,6 +62,7 @@ def job_specs() -> list[JobSpec]:
         )
     specs.append(JobSpec("scheduled_feature", scheduled_feature, "media", 3600, context=True))
     specs.append(JobSpec("resume_library_imports", resume_library_imports, "submissions", 600))
+    specs.append(JobSpec("prune_outbox", prune_outbox, "digest", 3600))
     return specs + feature_specs()
 
 
@@ -181,6 +183,16 @@ def send_outbox() -> None:
     report = sending.send_pending()
     if report.sent or report.retried or report.failed:
         logger.info("outbox: %s", report.line())
+
+
+def prune_outbox() -> None:
+    """Daily: the outbox's old sent and failed digests go (DIGEST_KEEP_DAYS)."""
+    from dailypapers.digest import outbox
+
+    if deleted := outbox.prune(timezone.now()):
+        logger.info(
+            "outbox: %d digests older than %d days deleted", deleted, settings.DIGEST_KEEP_DAYS
+        )
 
 
 def search_update() -> None:

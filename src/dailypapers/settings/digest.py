@@ -66,6 +66,13 @@ DIGEST_MAX_PERMANENT_FAILURES = env(
     "Permanent (5xx) failures in a row after which an address gets no more digests.",
     int,
 )
+DIGEST_KEEP_DAYS = env(
+    "DIGEST_KEEP_DAYS",
+    "90",
+    "Days a sent or failed digest stays in the outbox, with its record of the papers it gave "
+    "(the at-most-once rule needs only the current period's: at least 31).",
+    int,
+)
 DIGEST_INFLIGHT_TIMEOUT = env(
     "DIGEST_INFLIGHT_TIMEOUT",
     "300",

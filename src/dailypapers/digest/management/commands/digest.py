@@ -1,4 +1,5 @@
-"""`dailypapers digest send`: run one round of email digests by hand.
+"""`dailypapers digest send`: run one round of email digests by hand; `digest prune`: delete
+the outbox's old sent and failed digests.
 
 Example: dailypapers digest send --period daily --dry-run
 """
@@ -10,11 +11,12 @@ from argparse import ArgumentParser
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from dailypapers.digest import rounds
+from dailypapers.digest import outbox, rounds
 from dailypapers.digest.schedule import ScheduleError
 
 
@@ -27,7 +29,10 @@ def _moment(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Email digests: send (queue this period's digests and send the outbox)."
+    help = (
+        "Email digests: send (queue this period's digests and send the outbox), prune (old "
+        "sent digests)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
@@ -51,8 +56,19 @@ class Command(BaseCommand):
             "missed period.",
         )
         send.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        sub.add_parser(
+            "prune",
+            help="Delete sent and failed digests older than DIGEST_KEEP_DAYS (the worker does "
+            "it daily).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "prune":
+            deleted = outbox.prune(timezone.now())
+            self.stdout.write(
+                f"{deleted} digests older than {settings.DIGEST_KEEP_DAYS} days deleted"
+            )
+            return
         now = _moment(options["at"]) if options["at"] else timezone.now()
         frequencies = (options["period"],) if options["period"] else rounds.FREQUENCIES
         try:
