@@ -27,8 +27,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from dailypapers.recommend.scoring import Papers
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
@@ -231,12 +235,17 @@ _shared: dict[str, object] = {}
 # scores of a candidate do not depend on the other candidates, so the weeks' papers are
 # scored once per case and the seeds' rows dropped.
 _taken: dict[str, object] = {}
+# Per worker: each single week's papers with their term rows inverted, kept for the whole
+# run (111 weeks; a few MB each). Most cases rank two weeks, in 1,775 combinations: inverted
+# per combination, the candidates' rows took a third of the run (bench/recommend.py profiled
+# with py-spy, docs/recommend.md "Speed of the evaluation").
+_weeks: dict[int, tuple[np.ndarray, Papers]] = {}
 
 
 def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     from sklearn import svm
 
-    from dailypapers.recommend.scoring import Papers, score_candidates
+    from dailypapers.recommend.scoring import score_candidates
 
     corpus: Corpus = _shared["corpus"]  # type: ignore[assignment]
     dense: np.ndarray = _shared["vectors"]  # type: ignore[assignment]
@@ -244,7 +253,7 @@ def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     sparse = _shared["tfidf"]
     if _taken.get("weeks") != case.weeks:
         rows = case.week_rows
-        _taken.update(weeks=case.weeks, papers=papers.take(rows), vectors=dense[rows])
+        _taken.update(weeks=case.weeks, vectors=dense[rows])
     kept, pool = case.kept, case.pool
     results = {}
     newest = pool[np.lexsort((-pool, -corpus.published[pool]))]
@@ -260,10 +269,24 @@ def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     centre /= np.linalg.norm(centre) or 1.0
     close = (_taken["vectors"] @ centre)[kept]  # type: ignore[operator]
     results["centroid"] = metrics(pool[np.argsort(-close, kind="stable")], case.held_out)
-    week_papers: Papers = _taken["papers"]  # type: ignore[assignment]
-    ours = score_candidates(papers.take(case.seeds), week_papers).scores[kept]
+    seeds = papers.take(case.seeds)
+    ours = np.empty(len(case.week_rows))
+    for week in case.weeks:
+        rows, week_papers = _week(week, corpus, papers)
+        ours[np.searchsorted(case.week_rows, rows)] = score_candidates(seeds, week_papers).scores
+    ours = ours[kept]
     results["dailypapers"] = metrics(pool[np.argsort(-ours, kind="stable")], case.held_out)
     return results
+
+
+def _week(week: int, corpus: Corpus, papers: Papers) -> tuple[np.ndarray, Papers]:
+    """One feed week's rows (ascending) and papers, their term rows inverted once a worker."""
+    if week not in _weeks:
+        rows = np.flatnonzero(corpus.weeks == week)
+        taken = papers.take(rows)
+        taken.inverted()
+        _weeks[week] = (rows, taken)
+    return _weeks[week]
 
 
 def run(cache: Path, text: str, workers: int, limit: int | None, seed: int) -> dict[str, object]:
