@@ -23,7 +23,7 @@ import math
 import multiprocessing
 import sys
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -235,15 +235,16 @@ _shared: dict[str, object] = {}
 # scores of a candidate do not depend on the other candidates, so the weeks' papers are
 # scored once per case and the seeds' rows dropped.
 _taken: dict[str, object] = {}
-# Per worker: each single week's papers with their term rows inverted, kept for the whole
-# run (111 weeks; a few MB each). Most cases rank two weeks, in 1,775 combinations: inverted
-# per combination, the candidates' rows took a third of the run (bench/recommend.py profiled
-# with py-spy, docs/recommend.md "Speed of the evaluation").
-_weeks: dict[int, tuple[np.ndarray, Papers]] = {}
+# Per worker: single weeks' papers with their term rows inverted, the WEEKS_KEPT last used.
+# Most cases rank two weeks, in 1,775 combinations of 111 weeks: inverted per combination,
+# the candidates' rows took a third of the run (bench/recommend.py profiled with py-spy,
+# docs/recommend.md "Speed of the evaluation").
+_weeks: OrderedDict[int, tuple[np.ndarray, Papers]] = OrderedDict()
+WEEKS_KEPT = 24
 
 
 def evaluate(case: Case) -> dict[str, tuple[float, float]]:
-    from sklearn import svm
+    from sklearn import config_context, svm
 
     from dailypapers.recommend.scoring import score_candidates
 
@@ -262,8 +263,11 @@ def evaluate(case: Case) -> dict[str, tuple[float, float]]:
     labels = np.zeros(len(rows), dtype=np.float32)
     labels[: len(case.seeds)] = 1
     classifier = svm.LinearSVC(class_weight="balanced", max_iter=10000, tol=1e-6, C=0.01)
-    classifier.fit(sparse[rows], labels)  # type: ignore[index]
-    decision = classifier.decision_function(sparse[pool])  # type: ignore[index]
+    # The same fit without scikit-learn's checks of its arguments and of finite values
+    # (about 4% of the run): the rows are the cached TF-IDF's, the same every time.
+    with config_context(assume_finite=True, skip_parameter_validation=True):
+        classifier.fit(sparse[rows], labels)  # type: ignore[index]
+        decision = classifier.decision_function(sparse[pool])  # type: ignore[index]
     results["svm"] = metrics(pool[np.argsort(-decision, kind="stable")], case.held_out)
     centre = dense[case.seeds].mean(axis=0)
     centre /= np.linalg.norm(centre) or 1.0
@@ -286,6 +290,9 @@ def _week(week: int, corpus: Corpus, papers: Papers) -> tuple[np.ndarray, Papers
         taken = papers.take(rows)
         taken.inverted()
         _weeks[week] = (rows, taken)
+        if len(_weeks) > WEEKS_KEPT:
+            _weeks.popitem(last=False)
+    _weeks.move_to_end(week)
     return _weeks[week]
 
 
