@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from django.db.models import QuerySet, Value
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from dailypapers.library.entries import LibraryEntry
-from dailypapers.papers.models import Paper, TitleKey
+from dailypapers.papers.models import Paper, titled
 
 _VERSION = re.compile(r"v\d+$")
 
@@ -50,7 +50,5 @@ def with_dois(dois: Collection[str]) -> QuerySet[Paper]:
 
 
 def with_title(title: str) -> QuerySet[Paper]:
-    """Visible papers with this title, case aside: the index of title keys finds the few that
-    start alike (papers migration 0010), then the whole title is compared."""
-    papers = Paper.objects.alias(key=TitleKey("title")).filter(key=TitleKey(Value(title)))
-    return papers.filter(title__iexact=title, is_hidden=False).order_by()
+    """Visible papers with this title, case aside (papers/models.py:titled, by index)."""
+    return titled(title).filter(is_hidden=False)

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, Value
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from dailypapers.papers import moderation
-from dailypapers.papers.models import Paper, TitleKey
+from dailypapers.papers.models import Paper, titled
 from dailypapers.search.query import arxiv_id_in, parse_query
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,7 @@ def matching_ids(term: str) -> set[int]:
     papers = Paper.objects.order_by()
     by_doi = papers.exclude(doi="").alias(key=Lower("doi")).filter(key=term.lower())
     found = set(by_doi.values_list("id", flat=True)[:FOUND_BOUND])
-    titled = papers.alias(key=TitleKey("title")).filter(key=TitleKey(Value(term)))
-    found.update(titled.filter(title__iexact=term).values_list("id", flat=True)[:FOUND_BOUND])
+    found.update(titled(term).values_list("id", flat=True)[:FOUND_BOUND])
     return found | _title_words(term)
 
 

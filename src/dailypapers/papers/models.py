@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -16,6 +17,13 @@ class TitleKey(models.Func):
 
     template = "LOWER(SUBSTR(%(expressions)s, 1, 64))"
     output_field = models.TextField()
+
+
+def titled(title: str) -> models.QuerySet[Paper]:
+    """The papers with this title, case aside, hidden ones too: the index of title keys finds
+    the few that start alike, then the whole title is compared."""
+    papers = Paper.objects.alias(key=TitleKey("title")).filter(key=TitleKey(Value(title)))
+    return papers.filter(title__iexact=title).order_by()
 
 
 class Paper(models.Model):
