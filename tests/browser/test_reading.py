@@ -29,7 +29,7 @@ def test_reading_the_feed_and_a_paper(
         date(2025, 1, 3),
         arxiv_id="2501.00001",
         title="Mass and energy",
-        abstract="We show that $E=mc^2$ holds for every paper.",
+        abstract=r"We show that $E=mc^2$ holds for \textbf{every} paper, at \$5 and \$6 each.",
     )
     add_paper(date(2025, 1, 6), arxiv_id="2501.00002", title="Monday news")
     page = browser.new_page(viewport={"width": 1024, "height": 800})
@@ -45,7 +45,10 @@ def test_reading_the_feed_and_a_paper(
     expect(page).to_have_url(f"{live_server.url}/papers/2501.00001")
     abstract = page.locator(".abstract")
     expect(abstract.locator(".katex")).to_have_count(1)
-    assert "$" not in abstract.inner_text()
+    expect(abstract.locator("strong")).to_have_text("every")
+    # The escaped dollars are prices, not a formula between them (papers/tex.py, math.js).
+    assert abstract.inner_text().endswith("for every paper, at $5 and $6 each.")
+    assert "$E=mc^2$" not in abstract.inner_text() and "textbf" not in abstract.inner_text()
 
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "reading.png"), full_page=True)

@@ -84,6 +84,12 @@ def test_typing_in_the_header_shows_results_without_a_reload(
         "graph networks"
     )
     expect(results.locator(".card-title")).to_have_text(["Graph neural networks for molecules"])
+    # One column: the authors and facts under the title at its left edge, as wide as it may be.
+    card = results.locator(".card").first
+    title, authors = card.locator(".card-title").bounding_box(), card.locator(".authors")
+    for below in (authors.bounding_box(), card.locator(".meta").bounding_box()):
+        assert abs(below["x"] - title["x"]) < 2 and below["y"] >= title["y"] + title["height"] - 1
+    assert card.locator(".meta").bounding_box()["width"] > 0.8 * card.bounding_box()["width"]
     page.screenshot(path=str(RESULTS / "search.png"), full_page=True)
 
 

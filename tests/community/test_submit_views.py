@@ -67,7 +67,7 @@ def test_a_submission_answers_at_once_and_the_job_puts_the_paper_in_the_feed(
     entry = DailyEntry.objects.get(paper__arxiv_id="2510.14968")
     assert entry.submitted_by == ada
     page = client.get("/submit").content.decode()
-    assert 'in the feed: <a href="/papers/2510.14968">' in page
+    assert 'in the feed: <a href="/papers/2510.14968" data-math>' in page
     assert "submitted by ada" in client.get("/papers/2510.14968").content.decode()
 
 

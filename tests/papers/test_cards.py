@@ -63,6 +63,19 @@ def test_the_core_card_shows_the_paper_and_escapes_what_sources_wrote(db: None) 
     assert '<ul class="tags" aria-label="Categories"><li>cs.CL</li></ul>' in html
 
 
+def test_the_card_shows_text_mode_tex_and_links_nothing_inside_its_title(db: None) -> None:
+    paper = add_paper(
+        title=r"\emph{See} https://a.org/x --- and \textbf{more}",
+        abstract=r"A \textit{new} key--value cache, 5\% faster, at https://a.org/code.",
+    )
+    html = cards.render_cards([paper], None)
+    assert "<em>See</em> https://a.org/x — and <strong>more</strong></a></h2>" in html
+    assert (
+        '<p class="excerpt" data-math>A <em>new</em> key–value cache, 5% faster, at '
+        '<a href="https://a.org/code" rel="nofollow noopener">https://a.org/code</a>.</p>'
+    ) in html
+
+
 def test_links_of_old_style_ids_are_those_reverse_makes(db: None) -> None:
     """The listing reverses each URL once and puts each paper's id in it."""
     paper = add_paper(arxiv_id="hep-th/9901001", github_repo="https://github.com/a/b")

@@ -103,6 +103,29 @@ def test_paper_page_escapes_source_text_and_refuses_script_links(client: Client)
     assert "javascript:alert(3)" not in page
 
 
+def test_paper_page_shows_text_mode_tex_as_it_reads(client: Client) -> None:
+    add_paper(
+        date(2025, 1, 3),
+        arxiv_id="2501.00001",
+        title=r"\textsc{ReCache}: Key--Value Reuse for $O(n)$ Agents",
+        abstract=r"We introduce \textbf{ReCache} (82.3\% vs $x^2$). Code: https://github.com/a/b.",
+        comment=r"Accepted at \textit{ACL}; data at https://c.org/d",
+    )
+    page = client.get("/papers/2501.00001").content.decode()
+    assert "<title>ReCache: Key–Value Reuse for $O(n)$ Agents ·" in page
+    assert '<h1 data-math><span class="smallcaps">ReCache</span>: Key–Value Reuse' in page
+    assert (
+        "We introduce <strong>ReCache</strong> (82.3% vs $x^2$). Code: "
+        '<a href="https://github.com/a/b" rel="nofollow noopener">https://github.com/a/b</a>.'
+    ) in page
+    assert 'content="We introduce ReCache (82.3% vs $x^2$)' in page
+    assert (
+        '<dd data-math>Accepted at <em>ACL</em>; data at <a href="https://c.org/d" '
+        'rel="nofollow noopener">https://c.org/d</a></dd>'
+    ) in page
+    assert "\\textbf" not in page and "\\%" not in page
+
+
 def test_a_paper_outside_the_feed_still_has_a_page(client: Client) -> None:
     add_paper(None, arxiv_id="2501.00001", title="Never featured")
     page = client.get("/papers/2501.00001").content.decode()

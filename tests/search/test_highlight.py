@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dailypapers.papers.tex import DOLLAR
 from dailypapers.search.highlight import (
     excerpt_around,
     highlight,
@@ -66,12 +67,19 @@ def test_hostile_html_in_text_is_escaped_and_marked_as_text() -> None:
         ("sort in $O(n \\log n)$ time, log it", "sort in $O(n \\log n)$ time, <mark>log</mark> it"),
         ("$$\\log x$$ and log", "$$\\log x$$ and <mark>log</mark>"),
         ("\\(\\log\\) log", "\\(\\log\\) <mark>log</mark>"),
-        ("costs \\$5 log", "costs \\$5 <mark>log</mark>"),
-        ("an unclosed $\\log forever", "an unclosed $\\log forever"),
+        ("costs \\$5 log", f"costs {DOLLAR}5 <mark>log</mark>"),
+        ("an unclosed $\\log forever", f"an unclosed {DOLLAR}\\log forever"),
     ],
 )
 def test_math_is_never_marked(text: str, expected: str) -> None:
     assert marked(text, "log") == expected
+
+
+def test_tex_outside_math_is_shown_and_marked_but_command_names_never() -> None:
+    assert marked(r"a \textbf{log} of \texttt{textbf}--and \log", "log", "textbf") == (
+        "a <strong><mark>log</mark></strong> of <code><mark>textbf</mark></code>–and \\log"
+    )
+    assert marked("see https://a.org/log", "log") == "see https://a.org/<mark>log</mark>"
 
 
 def test_math_spans() -> None:

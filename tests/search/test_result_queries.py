@@ -40,7 +40,7 @@ def queries_for(client: Client, papers: int, directory: Path) -> int:
     with CaptureQueriesContext(connection) as captured:
         page = client.get("/search", {"q": "graph networks"})
     assert page.status_code == 200
-    assert page.content.decode().count('class="card"') == papers
+    assert page.content.decode().count('class="card result"') == papers
     assert '<time datetime="2025-01-03">' in page.content.decode()  # the feed day shows
     return len(captured)
 

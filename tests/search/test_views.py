@@ -129,7 +129,7 @@ def test_the_right_paper_comes_first(
 
 def test_a_result_shows_what_a_paper_card_shows(client: Client, real_papers: dict) -> None:
     page = client.get("/search", {"q": "leaf segmentation"}).content.decode()
-    card = page[page.index('<article class="card"') : page.index("</article>")]
+    card = page[page.index('<article class="card result"') : page.index("</article>")]
     assert 'href="/papers/2012.11486"' in card
     assert "<mark>Leaf</mark> <mark>Segmentation</mark> and Counting" in card
     assert "Douglas Pinto Sampaio Gomes, Lihong Zheng" in card

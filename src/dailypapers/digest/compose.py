@@ -21,6 +21,7 @@ from dailypapers.digest.models import Alert, SentPaper, Subscription
 from dailypapers.digest.schedule import DigestPeriod
 from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper, PaperAuthor
+from dailypapers.papers.tex import tex_plain
 from dailypapers.recommend.delivery import SECTION as FOR_YOU
 from dailypapers.recommend.delivery import for_you_items
 
@@ -42,8 +43,13 @@ class DigestItem:
         return shown + (" et al." if len(names) > AUTHORS_SHOWN else "")
 
     @property
+    def title(self) -> str:
+        """The title as plain text: a mail reader renders no TeX (papers/tex.py)."""
+        return tex_plain(self.paper.title)
+
+    @property
     def excerpt(self) -> str:
-        return excerpt(self.paper.abstract)
+        return excerpt(tex_plain(self.paper.abstract))
 
 
 @dataclass

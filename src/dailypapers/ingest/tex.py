@@ -9,46 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Accent command -> combining mark; NFC then composes letter + mark (e + U+0301 -> é).
-ACCENTS = {
-    '"': "\u0308",  # diaeresis: \"o -> ö
-    "'": "\u0301",  # acute: \'e -> é
-    "`": "\u0300",  # grave: \`a -> à
-    "^": "\u0302",  # circumflex
-    "~": "\u0303",  # tilde: \~n -> ñ
-    "=": "\u0304",  # macron
-    ".": "\u0307",  # dot above: \.z -> ż
-    "u": "\u0306",  # breve: \u{g} -> ğ
-    "v": "\u030c",  # caron: \v{s} -> š
-    "H": "\u030b",  # double acute: \H{o} -> ő
-    "k": "\u0328",  # ogonek: \k{a} -> ą
-    "c": "\u0327",  # cedilla: \c{c} -> ç
-    "r": "\u030a",  # ring: \r{u} -> ů
-    "d": "\u0323",  # dot below
-    "b": "\u0331",  # macron below
-}
-# Letters written as commands; \i and \j are the dotless forms accents sit on (\'\i -> í).
-LETTERS = {
-    "ss": "ß",
-    "aa": "å",
-    "AA": "Å",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "o": "ø",
-    "O": "Ø",
-    "l": "ł",
-    "L": "Ł",
-    "i": "ı",
-    "j": "ȷ",
-    "dh": "ð",
-    "DH": "Ð",
-    "th": "þ",
-    "TH": "Þ",
-    "ng": "ŋ",
-    "NG": "Ŋ",
-}
+from dailypapers.papers.tex_symbols import ACCENTS, LETTERS
+
 # What an accent sits on: a letter, or a dotless i or j (\'\i, \'{\i}), braced or not.
 _BASE = (
     r"(?:\{\s*(?P<{0}b>\\[ij]|[A-Za-z])\s*\}|(?P<{0}l>[A-Za-z])|(?P<{0}d>\\[ij])(?![A-Za-z])\s*)"

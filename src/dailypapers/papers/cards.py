@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from dailypapers.papers.models import Paper
+from dailypapers.papers.tex import tex_html
 from dailypapers.papers.text import author_line, excerpt, http_url
 
 # Where a part goes: before the card's columns, the side column, in place of the abstract's
@@ -158,14 +159,14 @@ def render_card(paper: Paper, listing: Listing) -> str:
         f'<div class="card-side">{"".join(pieces["side"])}</div>',
         '<div class="card-body">',
         f'<h2 class="card-title" id="paper-{pk}"><a href="{url}" data-math>'
-        f"{escape(paper.title)}</a></h2>",
+        f"{tex_html(paper.title, links=False)}</a></h2>",
     ]
     if paper.authors:
         out.append(f'<p class="authors">{escape(author_line(paper.authors))}</p>')
     if pieces["summary"]:
         out.append(pieces["summary"][0])
     elif paper.abstract:
-        out.append(excerpt_html(escape(excerpt(paper.abstract))))
+        out.append(excerpt_html(tex_html(excerpt(paper.abstract))))
     out.append(f'<ul class="meta"><li>{card_date(paper)}</li>')
     out.extend(f"<li>{piece}</li>" for piece in pieces["meta"])
     out.extend(_facts(paper, url))

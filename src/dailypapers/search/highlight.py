@@ -1,8 +1,9 @@
 """Showing why a paper matched: the query's words marked in its title and in an excerpt.
 
 Words match by stem with the stemmer the lexical index uses, so "networks" marks "network".
-Text is escaped piece by piece around the marks; nothing inside TeX math is marked, so KaTeX
-still sees whole formulas.
+The marks go into the source as two control characters, then papers/tex.py turns the TeX
+outside math into HTML (escaping everything) and the characters into <mark> elements; nothing
+inside TeX math or a command's name is marked, so KaTeX still sees whole formulas.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import tantivy
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from dailypapers.papers.tex import tex_html
 from dailypapers.search.lexical import STOP_WORDS
 
 EXCERPT_CHARS = 300
@@ -24,6 +25,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 # TeX math as KaTeX reads it (see static/js/math.js); \$ is an escaped dollar, not math.
 _MATH_DELIMITER = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+# Where a mark opens and closes while the text is still TeX source.
+_OPEN, _CLOSE = "\x01", "\x02"
 _ANALYZER = (
     tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
     .filter(tantivy.Filter.lowercase())
@@ -39,17 +42,22 @@ def query_stems(words: Sequence[str]) -> frozenset[str]:
 
 
 def highlight(text: str, stems: frozenset[str]) -> SafeString:
-    """`text` escaped, each word whose stem is in `stems` wrapped in <mark>."""
-    if not stems:
-        return escape(text)
-    math = math_spans(text)
+    """`text` as HTML (papers/tex.py, no links: it sits in a card), each word whose stem is in
+    `stems` wrapped in <mark>."""
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    math = math_spans(text) if stems else []
     pieces, done = [], 0
-    for match in _TOKEN.finditer(text):
-        if _stem(match[0].lower()) in stems and not _inside(match.start(), math):
-            pieces += [escape(text[done : match.start()]), "<mark>", escape(match[0]), "</mark>"]
+    for match in _TOKEN.finditer(text) if stems else ():
+        start = match.start()
+        if start and text[start - 1] == "\\":
+            continue  # a command's name (\textbf), not a word of the text
+        if _stem(match[0].lower()) in stems and not _inside(start, math):
+            pieces += [text[done:start], _OPEN, match[0], _CLOSE]
             done = match.end()
-    pieces.append(escape(text[done:]))
-    return mark_safe("".join(pieces))  # every piece of `text` went through escape()
+    pieces.append(text[done:])
+    shown = tex_html("".join(pieces), links=False)
+    # tex_html escaped every character of `text`; the two marks are the only markup added.
+    return mark_safe(shown.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>"))
 
 
 def excerpt_around(text: str, stems: frozenset[str], length: int = EXCERPT_CHARS) -> str:

@@ -161,7 +161,7 @@ def result_cards(papers: list[Paper], stems: frozenset[str]) -> list[SafeString]
 def _result_card(paper: Paper, stems: frozenset[str], listing: cards.Listing) -> str:
     pk, url = paper.pk, listing.paper_url("papers:paper", paper)
     out = [
-        f'<article class="card" aria-labelledby="result-{pk}">'
+        f'<article class="card result" aria-labelledby="result-{pk}">'
         f'<h2 class="card-title" id="result-{pk}"><a href="{url}" data-math>'
         f"{highlight(paper.title, stems)}</a></h2>"
     ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dailypapers.papers.cards import CardPart, Listing, escape, excerpt_html
 from dailypapers.papers.models import Paper
+from dailypapers.papers.tex import tex_html
 from dailypapers.papers.text import excerpt
 from dailypapers.summaries.models import PaperSummary
 from dailypapers.summaries.services import load_summaries, summary_of
@@ -25,10 +26,10 @@ def summary_html(summary: PaperSummary | None, abstract: str = "") -> str:
     if summary.sentence:
         out.append(
             '<p class="summary-line" data-math><span class="visually-hidden">Summary: </span>'
-            f"{escape(summary.sentence)}</p>"
+            f"{tex_html(summary.sentence)}</p>"
         )
     elif abstract:
-        out.append(excerpt_html(escape(excerpt(abstract))))
+        out.append(excerpt_html(tex_html(excerpt(abstract))))
     if summary.keywords:
         search = reverse("search:search")
         words = "".join(

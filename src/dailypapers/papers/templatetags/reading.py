@@ -16,6 +16,7 @@ from dailypapers.papers import cards
 from dailypapers.papers import text as text_module
 from dailypapers.papers.models import Paper
 from dailypapers.papers.periods import Period
+from dailypapers.papers.tex import tex_html, tex_plain
 
 register = template.Library()
 
@@ -23,6 +24,24 @@ register = template.Library()
 @register.filter
 def excerpt(text: str, length: int = 300) -> str:
     return text_module.excerpt(text, length)
+
+
+@register.filter
+def tex(text: str) -> SafeString:
+    """A title or abstract as HTML: TeX outside math shown as what it means (papers/tex.py)."""
+    return mark_safe(tex_html(text))
+
+
+@register.filter
+def tex_title(text: str) -> SafeString:
+    """A title inside a link: the same, with no link of its own."""
+    return mark_safe(tex_html(text, links=False))
+
+
+@register.filter
+def tex_text(text: str) -> str:
+    """The same as plain text (escaped by the template), for <title> and descriptions."""
+    return tex_plain(text)
 
 
 @register.filter

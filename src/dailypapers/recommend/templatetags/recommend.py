@@ -15,6 +15,7 @@ from dailypapers.community.models import Collection
 from dailypapers.papers import cards
 from dailypapers.papers.cards import escape
 from dailypapers.papers.models import Paper
+from dailypapers.papers.tex import tex_html
 from dailypapers.recommend import feedback
 from dailypapers.recommend.feed import Pick
 
@@ -55,9 +56,10 @@ def pick_cards(context: template.Context, picks: list[Pick]) -> SafeString:
             why = escape(capfirst(pick.reason))
         else:
             link = listing.paper_url("papers:paper", because)
-            why = f'Close to <a href="{link}">{escape(because.title)}</a> in {escape(pick.reason)}'
+            title = tex_html(because.title, links=False)
+            why = f'Close to <a href="{link}">{title}</a> in {escape(pick.reason)}'
         out.append(
-            f'<div class="pick" id="pick-{pick.paper.pk}"><p class="why">{why}</p>'
+            f'<div class="pick" id="pick-{pick.paper.pk}"><p class="why" data-math>{why}</p>'
             f"{listing.card(pick.paper)}</div>"
         )
     return mark_safe("".join(out))

@@ -14,7 +14,9 @@
     ],
     // A formula KaTeX cannot parse stays as its source text instead of breaking the page.
     throwOnError: false,
-    ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"]
+    ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"],
+    // A dollar sign that is no formula (papers/tex.py writes \$ so).
+    ignoredClasses: ["no-math"]
   };
   document.querySelectorAll("[data-math]").forEach(function (element) {
     renderMathInElement(element, options);
