@@ -25,7 +25,9 @@ ANONYMOUS = [
 MEMBER = ["/accounts/settings", "/accounts/password/change", "/accounts/password/change/done"]
 
 
-@pytest.mark.parametrize("path", ["accounts/accounts.css", "community/community.css"])
+@pytest.mark.parametrize(
+    "path", ["accounts/accounts.css", "community/community.css", "recommend/recommend.css"]
+)
 def test_stylesheets_are_served(client: Client, path: str) -> None:
     assert client.get(static(path)).status_code == 200
 

@@ -79,7 +79,7 @@ def collections_for_more(context: template.Context) -> str:
         '<a href="{}">{}</a>',
         ((reverse("recommend:more_like", args=[pk]), name) for pk, name in mine),
     )
-    return format_html("More like your collection: {}", links)
+    return format_html(" · More like your collection: {}", links)
 
 
 def _user(context: template.Context) -> Any:
