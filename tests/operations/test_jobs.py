@@ -98,3 +98,42 @@ def test_every_features_periodic_job_names_a_job_that_exists() -> None:
     scheduled = {job.name for job in jobs.feature_jobs()}
     assert scheduled == {name for name, _, _ in jobs.FEATURE_SCHEDULE}
     assert "for-you scores" in scheduled  # new papers scored as they arrive (issue 13)
+
+
+def test_a_failing_scheduled_command_logs_one_line_per_try_and_records_the_error(
+    settings: Settings, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.jsonl"
+    settings.WORKER_SCHEDULE = f"* * * * * ingest file {missing}"
+    settings.DIGEST_DAILY_SCHEDULE = settings.DIGEST_WEEKLY_SCHEDULE = "0 0 1 1 *"
+    settings.TASKS_RETRIES, settings.TASKS_RETRY_DELAY = 1, 0
+    jobs.tick()
+    with caplog.at_level("INFO"):
+        assert drain(["ingest"]) == 2  # the first try, then its one retry
+    failures = [r for r in caplog.records if r.name == "dailypapers.operations.jobs"]
+    assert [r.getMessage() for r in failures] == [
+        f"job ingest file {missing} failed: no such file: {missing}; tried again in 0 s",
+        f"job ingest file {missing} failed: no such file: {missing}",
+    ]
+    assert all(r.levelname == "ERROR" and r.exc_info is None for r in failures)
+    assert not [r for r in caplog.records if r.exc_info is not None]  # no traceback anywhere
+    run = JobRun.objects.get(name=f"ingest file {missing}")
+    assert run.last_error == f"CommandError: no such file: {missing}"
+
+
+def test_an_unexpected_error_in_a_scheduled_job_keeps_its_traceback(
+    settings: Settings, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(argv: list[str]) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(jobs.rounds, "run_command", broken)
+    settings.WORKER_SCHEDULE = "* * * * * ingest hf-daily"
+    settings.DIGEST_DAILY_SCHEDULE = settings.DIGEST_WEEKLY_SCHEDULE = "0 0 1 1 *"
+    settings.TASKS_RETRIES = 0
+    jobs.tick()
+    with caplog.at_level("INFO"):
+        assert drain(["ingest"]) == 1
+    [logged] = [r for r in caplog.records if r.exc_info is not None]
+    assert logged.exc_info[0] is ZeroDivisionError
+    assert JobRun.objects.get(name="ingest hf-daily").last_error == "ZeroDivisionError: a bug"

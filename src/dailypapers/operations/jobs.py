@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
+from huey.exceptions import CancelExecution
 
 from dailypapers.digest import rounds, sending
 from dailypapers.digest.schedule import Job, claim_due, finish_run, parse_cron
@@ -173,8 +174,15 @@ def _finishing(name: str, due_iso: str, task: Any, run: Callable[[], object]) ->
     try:
         run()
     except Exception as error:
-        if task is None or not task.retries:  # the last attempt: wait for the next occurrence
+        final = task is None or not task.retries
+        if final:  # the last attempt: wait for the next occurrence
             finish_run(name, due, f"{type(error).__name__}: {error}")
+        if task is not None and isinstance(error, CommandError):
+            # An operator's kind of failure (a source unreachable, a file missing): one line
+            # that says it, where the engine would log a traceback of the command's insides.
+            then = "" if final else f"; tried again in {task.retry_delay or 0:g} s"
+            logger.error("job %s failed: %s%s", name, error, then)
+            raise CancelExecution(retry=None) from error  # retried while retries are left
         raise
     finish_run(name, due)
 
