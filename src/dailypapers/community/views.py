@@ -90,7 +90,9 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 def submit(request: HttpRequest) -> HttpResponse:
     """Ask for a paper to enter today's feed; the page answers at once and arXiv is asked by a
     job (docs/tasks.md), whose verdict the page lists. A refusal names the rule."""
-    form = SubmitForm(request.POST or None)
+    # ?paper= fills the box (the "not here yet" page links here with the id it was asked for).
+    initial = {"paper": request.GET.get("paper", "")[:200]}
+    form = SubmitForm(request.POST or None, initial=initial)
     context: dict[str, Any] = {"form": form, "max_age_days": settings.SUBMIT_MAX_AGE_DAYS}
     if request.method == "POST" and form.is_valid():
         action = ratelimits.submit_action()
