@@ -126,6 +126,35 @@ def test_paper_page_shows_text_mode_tex_as_it_reads(client: Client) -> None:
     assert "\\textbf" not in page and "\\%" not in page
 
 
+def test_paper_page_head_carries_link_previews_and_citation_tags(client: Client) -> None:
+    add_paper(
+        date(2025, 1, 3),
+        arxiv_id="2501.00001",
+        title=r"\emph{Attention} & Memory",
+        authors=["Ada Lovelace", 'Alan "AT" Turing'],
+        abstract=r"We show 5\% more.",
+        published=datetime(2025, 1, 2, 18, 0, tzinfo=UTC),
+    )
+    Paper.objects.update(doi="10.1000/xyz")
+    page = client.get("/papers/2501.00001").content.decode()
+    head = page[: page.index("</head>")]
+    for tag in [
+        '<meta property="og:type" content="article">',
+        '<meta property="og:title" content="Attention &amp; Memory">',
+        '<meta property="og:url" content="http://testserver/papers/2501.00001">',
+        '<meta property="og:description" content="We show 5% more.">',
+        '<meta name="twitter:card" content="summary">',
+        '<meta name="citation_title" content="Attention &amp; Memory">',
+        '<meta name="citation_author" content="Ada Lovelace">',
+        '<meta name="citation_author" content="Alan &quot;AT&quot; Turing">',
+        '<meta name="citation_publication_date" content="2025/01/02">',
+        '<meta name="citation_arxiv_id" content="2501.00001">',
+        '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2501.00001">',
+        '<meta name="citation_doi" content="10.1000/xyz">',
+    ]:
+        assert tag in head, tag
+
+
 def test_a_paper_outside_the_feed_still_has_a_page(client: Client) -> None:
     add_paper(None, arxiv_id="2501.00001", title="Never featured")
     page = client.get("/papers/2501.00001").content.decode()

@@ -78,6 +78,23 @@ def test_the_paper_page_shows_the_first_page_linking_to_the_pdf(client: Client) 
     assert 'alt="First page of the PDF"' in page
 
 
+def test_a_shared_link_previews_the_first_page(client: Client) -> None:
+    paper = add_paper(DAY, arxiv_id="2501.00001", title="Shared widely")
+    add_paper(DAY, arxiv_id="2501.00002", title="No picture")
+    thumbnail = with_thumbnail(paper)
+    page = client.get("/papers/2501.00001").content.decode()
+    head = page[: page.index("</head>")]
+    assert (
+        f'<meta property="og:image" content="http://testserver/thumbnails/{thumbnail.name}">'
+        '<meta property="og:image:width" content="320">'
+        '<meta property="og:image:height" content="453">'
+    ) in head
+    assert '<meta name="twitter:card" content="summary_large_image">' in head
+    assert IMG.findall(page) == [] and f"/thumbnails/{thumbnail.name}" in page[len(head) :]
+    other = client.get("/papers/2501.00002").content.decode()
+    assert "og:image" not in other and '<meta name="twitter:card" content="summary">' in other
+
+
 def test_the_image_is_served_with_far_future_caching(client: Client) -> None:
     thumbnail = with_thumbnail(add_paper(DAY), colour="red")
     response = client.get(f"/thumbnails/{thumbnail.name}")

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from dailypapers.papers import views
+from dailypapers.papers import crawlers, views
 
 
 class ArxivIdConverter:
@@ -32,4 +32,8 @@ urlpatterns = [
     path("papers/<arxiv:arxiv_id>.bib", views.paper_bibtex, name="bibtex"),
     path("papers/<arxiv:arxiv_id>", views.paper, name="paper"),
     path("authors/<path:name>", views.author, name="author"),
+    path("robots.txt", crawlers.robots, name="robots"),
+    path("sitemap.xml", crawlers.sitemap_index, name="sitemap"),
+    path("sitemaps/pages.xml", crawlers.sitemap_pages, name="sitemap_pages"),
+    path("sitemaps/papers-<int:number>.xml", crawlers.sitemap_papers, name="sitemap_papers"),
 ]
