@@ -37,7 +37,8 @@ def share_image(context: template.Context, paper: Paper) -> SafeString:
         return mark_safe('<meta name="twitter:card" content="summary">')
     return format_html(
         '<meta property="og:image" content="{}">'
-        '<meta property="og:image:width" content="{}"><meta property="og:image:height" content="{}">'
+        '<meta property="og:image:width" content="{}">'
+        '<meta property="og:image:height" content="{}">'
         '<meta property="og:image:alt" content="First page of the paper">'
         '<meta name="twitter:card" content="summary_large_image">',
         request.build_absolute_uri(url),
