@@ -24,7 +24,7 @@ def thumbnails_for(papers: Paper | list[Paper]) -> dict[int, Thumbnail]:
         return services.made_for(list(papers))
     if not hasattr(papers, "_made_thumbnails"):
         papers._made_thumbnails = services.made_for([papers])  # type: ignore[attr-defined]
-    return papers._made_thumbnails  # type: ignore[attr-defined,no-any-return]
+    return papers._made_thumbnails  # type: ignore[attr-defined]
 
 
 @register.simple_tag(takes_context=True)
