@@ -166,7 +166,7 @@ def render_card(paper: Paper, listing: Listing) -> str:
     if pieces["summary"]:
         out.append(pieces["summary"][0])
     elif paper.abstract:
-        out.append(excerpt_html(tex_html(excerpt(paper.abstract))))
+        out.append(abstract_excerpt_html(paper.abstract))
     out.append(f'<ul class="meta"><li>{card_date(paper)}</li>')
     out.extend(f"<li>{piece}</li>" for piece in pieces["meta"])
     out.extend(_facts(paper, url))
@@ -177,6 +177,11 @@ def render_card(paper: Paper, listing: Listing) -> str:
 def excerpt_html(shown: str) -> str:
     """The abstract's excerpt on a card, `shown` being escaped HTML already."""
     return f'<p class="excerpt" data-math>{shown}</p>'
+
+
+def abstract_excerpt_html(abstract: str) -> str:
+    """The start of the abstract on a card, its TeX shown as it reads (papers/tex.py)."""
+    return excerpt_html(tex_html(excerpt(abstract)))
 
 
 def category_tags(paper: Paper) -> str:

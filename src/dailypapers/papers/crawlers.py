@@ -46,9 +46,8 @@ def robots(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """One entry for the reading pages, then one per range of `CHUNK` paper ids."""
-    top = Paper.objects.aggregate(top=Max("id"))["top"] or 0
     files = [reverse("papers:sitemap_pages")]
-    files += [reverse("papers:sitemap_papers", args=[n]) for n in range(top // CHUNK + 1)]
+    files += [reverse("papers:sitemap_papers", args=[n]) for n in range(_last_chunk() + 1)]
     entries = "".join(
         f"<sitemap><loc>{escape(request.build_absolute_uri(path))}</loc></sitemap>"
         for path in files
@@ -66,8 +65,7 @@ def sitemap_pages(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sitemap_papers(request: HttpRequest, number: int) -> HttpResponse:
     """The pages of the visible papers whose ids fall in the `number`th range."""
-    top = Paper.objects.aggregate(top=Max("id"))["top"] or 0
-    if number > top // CHUNK:
+    if number > _last_chunk():
         raise Http404("no such sitemap")
     rows = chunk(number).values_list("arxiv_id", "updated", "published")
     page = request.build_absolute_uri(reverse("papers:paper", args=[_ID]))
@@ -82,6 +80,11 @@ def chunk(number: int) -> QuerySet[Paper]:
     """The visible papers of the `number`th id range, by id: a range scan of the primary key."""
     start = number * CHUNK
     return Paper.objects.filter(id__gte=start, id__lt=start + CHUNK, is_hidden=False).order_by("id")
+
+
+def _last_chunk() -> int:
+    """The number of the range holding the largest id (reads one end of the primary key)."""
+    return (Paper.objects.aggregate(top=Max("id"))["top"] or 0) // CHUNK
 
 
 def _url(location: str, *, lastmod: datetime | None = None, changefreq: str = "") -> str:

@@ -44,10 +44,12 @@ def query_stems(words: Sequence[str]) -> frozenset[str]:
 def highlight(text: str, stems: frozenset[str]) -> SafeString:
     """`text` as HTML (papers/tex.py, no links: it sits in a card), each word whose stem is in
     `stems` wrapped in <mark>."""
+    if not stems:
+        return mark_safe(tex_html(text, links=False))
     text = text.replace(_OPEN, "").replace(_CLOSE, "")
-    math = math_spans(text) if stems else []
+    math = math_spans(text)
     pieces, done = [], 0
-    for match in _TOKEN.finditer(text) if stems else ():
+    for match in _TOKEN.finditer(text):
         start = match.start()
         if start and text[start - 1] == "\\":
             continue  # a command's name (\textbf), not a word of the text

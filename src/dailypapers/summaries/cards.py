@@ -9,10 +9,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
-from dailypapers.papers.cards import CardPart, Listing, escape, excerpt_html
+from dailypapers.papers.cards import CardPart, Listing, abstract_excerpt_html, escape
 from dailypapers.papers.models import Paper
 from dailypapers.papers.tex import tex_html
-from dailypapers.papers.text import excerpt
 from dailypapers.summaries.models import PaperSummary
 from dailypapers.summaries.services import load_summaries, summary_of
 
@@ -29,7 +28,7 @@ def summary_html(summary: PaperSummary | None, abstract: str = "") -> str:
             f"{tex_html(summary.sentence)}</p>"
         )
     elif abstract:
-        out.append(excerpt_html(tex_html(excerpt(abstract))))
+        out.append(abstract_excerpt_html(abstract))
     if summary.keywords:
         search = reverse("search:search")
         words = "".join(
