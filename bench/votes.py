@@ -1,10 +1,15 @@
 """Benchmark: upvote requests per second through the full HTTP stack (gunicorn, middleware,
 sessions, CSRF, the vote view), on SQLite and on PostgreSQL, then the count check.
 
-Usage: .venv/bin/python bench/votes.py [--members 50] [--papers 20] [--requests 4000]
-         [--clients 16] [--database sqlite|postgres|both]
+Usage: .venv/bin/python bench/votes.py [--members 50] [--papers 20] [--clients 16]
+         [--client wrk|python] [--duration 10] [--requests 4000]
+         [--database sqlite|postgres|both]
 Members vote and unvote at random on the same few papers from many connections at once;
 afterwards every paper's local count must equal its vote rows, and nobody votes twice.
+The load comes from wrk (2 threads, a Lua script choosing member, paper and direction per
+request) for --duration seconds, as bench/reads.py loads the reads: a client in C leaves the
+two cores to the server. `--client python` is the earlier client (--requests spread over
+--clients threads of http.client in this process), which itself took a share of the cores.
 """
 
 from __future__ import annotations
@@ -34,8 +39,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--papers", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=4000, help="--client python only")
+    parser.add_argument("--duration", type=int, default=10, help="Seconds of wrk's run.")
+    parser.add_argument("--clients", type=int, default=16, help="Connections.")
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
@@ -44,8 +51,8 @@ def main() -> int:
     for database in ("sqlite", "postgres") if args.database == "both" else (args.database,):
         rows.append((database, *run(database, args)))
     print(
-        f"members {args.members}, papers {args.papers}, requests {args.requests}, "
-        f"clients {args.clients}, gunicorn workers {args.workers} x {args.threads} threads"
+        f"members {args.members}, papers {args.papers}, client {args.client}, "
+        f"{args.clients} connections, gunicorn workers {args.workers} x {args.threads} threads"
     )
     print("| database | votes/s | median ms | p99 ms | errors | counts true |")
     print("|---|---:|---:|---:|---:|---|")
@@ -90,7 +97,10 @@ def run(database: str, args: argparse.Namespace) -> tuple[float, float, float, i
         )
         try:
             _wait_for(port)
-            timings, errors, seconds = _hammer(port, sessions, papers, args)
+            if args.client == "wrk":
+                result = _wrk(port, sessions, papers, args, scratch)
+            else:
+                result = _summary(*_hammer(port, sessions, papers, args))
         finally:
             web.terminate()
             web.wait(timeout=30)
@@ -99,14 +109,76 @@ def run(database: str, args: argparse.Namespace) -> tuple[float, float, float, i
         if server:
             server.stop()
         shutil.rmtree(scratch, ignore_errors=True)  # the database, the cache, static files
+    return (*result, true)
+
+
+def _summary(timings: list[float], errors: int, seconds: float) -> tuple[float, float, float, int]:
     timings.sort()
     return (
         len(timings) / seconds,
         statistics.median(timings) * 1000,
         timings[int(len(timings) * 0.99) - 1] * 1000,
         errors,
-        true,
     )
+
+
+# Each request: a random member (session cookie), paper and direction; any status but 200
+# counts as an error (a redirect to the login page would be one). done() prints one line.
+WRK_SCRIPT = """
+local sessions = {%(sessions)s}
+local papers = {%(papers)s}
+local threads, counter = {}, 1
+function setup(thread)
+  thread:set("id", counter)
+  table.insert(threads, thread)
+  counter = counter + 1
+end
+function init(args)
+  errors = 0
+  math.randomseed(id * 7919)
+end
+function request()
+  local headers = {
+    ["Cookie"] = "sessionid=" .. sessions[math.random(#sessions)] .. "; csrftoken=%(csrf)s",
+    ["X-CSRFToken"] = "%(csrf)s",
+    ["HX-Request"] = "true",
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Referer"] = "%(base)s/",
+  }
+  local path = "/papers/" .. papers[math.random(#papers)] .. "/vote"
+  return wrk.format("POST", path, headers, "up=" .. math.random(0, 1))
+end
+function response(status, headers, body)
+  if status ~= 200 then errors = errors + 1 end
+end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("errors") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\n", summary.requests, failed,
+    summary.duration, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _wrk(
+    port: int, sessions: list[str], papers: list[str], args: argparse.Namespace, scratch: Path
+) -> tuple[float, float, float, int]:
+    base = f"http://127.0.0.1:{port}"
+    script = scratch / "votes.lua"
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "sessions": ", ".join(f'"{session}"' for session in sessions),
+            "papers": ", ".join(f'"{paper}"' for paper in papers),
+            "csrf": secrets.token_hex(16),  # 32 characters: Django's unmasked secret form
+            "base": base,
+        }
+    )
+    command = ["wrk", "-t2", f"-c{args.clients}", f"-d{args.duration}s", "-s", str(script), base]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    requests, errors, duration_us, median_us, p99_us = map(int, line.split()[1:])
+    return requests / (duration_us / 1e6), median_us / 1000, p99_us / 1000, errors
 
 
 def _fixtures(env: dict[str, str], members: int, papers: int) -> tuple[list[str], list[str]]:
