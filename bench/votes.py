@@ -154,7 +154,7 @@ end
 function done(summary, latency, requests)
   local failed = 0
   for _, thread in ipairs(threads) do failed = failed + thread:get("errors") end
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d\n", summary.requests, failed,
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests, failed,
     summary.duration, latency:percentile(50), latency:percentile(99)))
 end
 """
