@@ -4,6 +4,7 @@ helpers stop with the main process."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -35,3 +36,24 @@ def test_the_helpers_stop_when_the_main_process_ends(tmp_path: Path) -> None:
     assert supervise(main, [[sys.executable, "-c", helper]]) == 0
     pid = int(pid_file.read_text())
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_a_helper_knows_when_its_supervisor_is_gone(tmp_path: Path) -> None:
+    """A helper whose supervisor died before it asked to die with it would run on as an
+    orphan: `orphaned()` tells it, from the pid its supervisor left in its environment."""
+    import subprocess
+
+    from dailypapers.processes import SUPERVISOR_ENV, Supervised
+
+    report = tmp_path / "orphaned"
+    helper = (
+        "import os; from dailypapers.processes import orphaned; "
+        f"open({str(report)!r}, 'w').write(str(orphaned()) + ' ' + os.environ[{SUPERVISOR_ENV!r}])"
+    )
+    child = Supervised([sys.executable, "-c", helper], 1.0, 1.0)
+    assert child.process is not None and child.process.wait(timeout=60) == 0
+    assert report.read_text() == f"False {os.getpid()}"  # started by this process, alive
+    # The same helper started with a supervisor pid that is not its parent: orphaned.
+    env = dict(os.environ, **{SUPERVISOR_ENV: "1"})
+    subprocess.run([sys.executable, "-c", helper], env=env, check=True, timeout=60)
+    assert report.read_text() == "True 1"

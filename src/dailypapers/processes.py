@@ -6,12 +6,16 @@ with the main process.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
 import time
 
 log = logging.getLogger(__name__)
+# Set in each helper's environment to its supervisor's pid: a helper whose parent is already
+# another process (its supervisor died while it started) stops instead of running on.
+SUPERVISOR_ENV = "DAILYPAPERS_SUPERVISOR"
 
 
 def command_argv(*words: str) -> list[str]:
@@ -51,7 +55,7 @@ class Supervised:
         self.argv, self.first_backoff, self.max_backoff = argv, first_backoff, max_backoff
         self.backoff = first_backoff
         self.restarts = 0
-        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(argv)
+        self.process: subprocess.Popen[bytes] | None = _start(argv)
         self.started = time.monotonic()
         self.due = 0.0  # when a dead helper is started again
 
@@ -74,8 +78,18 @@ class Supervised:
             self.process, self.due = None, now + self.backoff
             self.backoff = min(self.backoff * 2, self.max_backoff)
         if now >= self.due:
-            self.process, self.started = subprocess.Popen(self.argv), now
+            self.process, self.started = _start(self.argv), now
             self.restarts += 1
+
+
+def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, env=dict(os.environ, **{SUPERVISOR_ENV: str(os.getpid())}))
+
+
+def orphaned() -> bool:
+    """Whether this helper's supervisor is gone already (its parent is another process)."""
+    supervisor = os.environ.get(SUPERVISOR_ENV, "")
+    return supervisor.isdigit() and os.getppid() != int(supervisor)
 
 
 def _name(argv: list[str]) -> str:

@@ -16,7 +16,7 @@ from huey.consumer import Consumer, Scheduler
 
 from dailypapers.operations import engine
 from dailypapers.operations.engine import QUEUES, TasksConfigError, get_engine
-from dailypapers.processes import Supervised, command_argv, stop
+from dailypapers.processes import Supervised, command_argv, orphaned, stop
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -42,6 +42,10 @@ def consume(queue: str, workers: int = 1) -> None:
     huey = get_engine().queue(queue)
     engine.IN_CONSUMER = True
     _die_with_parent(signal.SIGTERM)  # a `worker` killed outright takes its consumers along
+    # A `worker` that died before that request (stopped while this one started: orphans were
+    # left once in CI, on a loaded machine) sends nothing: look once after asking.
+    if orphaned():
+        raise SystemExit(f"the `worker` that started the {queue} queue's consumer is gone")
     huey.on_startup("die_with_consumer")(lambda: _die_with_parent(signal.SIGKILL))
     connections.close_all()  # the worker processes are forked: they open their own
     consumer = _TickConsumer(huey, workers=workers, worker_type="process", periodic=True)
