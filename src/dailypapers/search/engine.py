@@ -13,13 +13,14 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 from django.conf import settings
@@ -56,6 +57,7 @@ SNAPSHOT_MIN_VECTORS = 1000
 SNAPSHOT_STALE_SHARE = 0.05
 SNAPSHOT_STALE_MAX = 20_000
 READ_BATCH = 20_000
+T = TypeVar("T")
 
 
 # Set in web processes (wsgi.py, asgi.py): their model embeds one short query at a time.
@@ -86,15 +88,19 @@ def make_embedder() -> Embedder:
 
 
 @dataclass
-class PendingEmbedding:
-    future: Future[Vectors]
-    started: float  # time.monotonic() at submission: the budget counts from there
+class Pending(Generic[T]):
+    """Work the query's embedding starts on the engine's threads; `then` finishes it on the
+    caller's thread (what must use the caller's database connection)."""
 
-    def result(self, budget_ms: float) -> Vectors:
-        """The vector, or EmbedderUnavailable when the model fails or is too slow."""
+    future: Future[Any]
+    started: float  # time.monotonic() at submission: the budget counts from there
+    then: Callable[[Any], T] | None = None
+
+    def result(self, budget_ms: float) -> T:
+        """The result, or EmbedderUnavailable when the model fails or is too slow."""
         left = budget_ms / 1000 - (time.monotonic() - self.started)
         try:
-            return self.future.result(timeout=max(left, 0.0))
+            value = self.future.result(timeout=max(left, 0.0))
         except FutureTimeout:
             raise EmbedderUnavailable(
                 f"the embedding model took longer than {budget_ms:.0f} ms"
@@ -103,6 +109,7 @@ class PendingEmbedding:
             raise
         except Exception as error:  # a failing model must never take search down
             raise EmbedderUnavailable(f"the embedding model failed: {error}") from error
+        return self.then(value) if self.then else cast(T, value)
 
 
 class SearchEngine:
@@ -138,10 +145,28 @@ class SearchEngine:
         """The query's vector, or EmbedderUnavailable when the model fails or is too slow."""
         return self.start_embedding(text).result(budget_ms)
 
-    def start_embedding(self, text: str) -> PendingEmbedding:
+    def start_embedding(self, text: str) -> Pending[Vectors]:
         """Embed `text` on the engine's thread: the model releases the GIL, so the caller can
         run the lexical search meanwhile (docs/search.md, "What a query goes through")."""
-        return PendingEmbedding(self._pool.submit(self._embed_one, text), time.monotonic())
+        return Pending(self._pool.submit(self._embed_one, text), time.monotonic())
+
+    def start_vector_search(self, text: str, limit: int) -> Pending[list[tuple[int, float]]]:
+        """Embed `text` and search the vectors for it on the engine's thread, both beside the
+        caller's lexical search (usearch releases the GIL too). With pgvector the search is a
+        query on the caller's connection, made when the result is asked for."""
+        if self.in_database:
+            embedding = self.start_embedding(text)
+
+            def search(vector: Vectors) -> list[tuple[int, float]]:
+                return self.vectors.search(vector, limit)
+
+            return Pending(embedding.future, embedding.started, search)
+        self.catch_up()  # reads the database: on the caller's connection, before
+
+        def embed_and_search() -> list[tuple[int, float]]:
+            return self.vectors.search(self._embed_one(text), limit)
+
+        return Pending(self._pool.submit(embed_and_search), time.monotonic())
 
     @lru_cache(maxsize=512)  # noqa: B019 - one engine per process; results update as you type
     def _embed_one(self, text: str) -> Vectors:

@@ -9,7 +9,7 @@ inside TeX math or a command's name is marked, so KaTeX still sees whole formula
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import tantivy
@@ -49,11 +49,11 @@ def highlight(text: str, stems: frozenset[str]) -> SafeString:
     text = text.replace(_OPEN, "").replace(_CLOSE, "")
     math = math_spans(text)
     pieces, done = [], 0
-    for match in _TOKEN.finditer(text):
+    for match, _ in _matches(text, stems):
         start = match.start()
         if start and text[start - 1] == "\\":
             continue  # a command's name (\textbf), not a word of the text
-        if _stem(match[0].lower()) in stems and not _inside(start, math):
+        if not _inside(start, math):
             pieces += [text[done:start], _OPEN, match[0], _CLOSE]
             done = match.end()
     pieces.append(text[done:])
@@ -94,11 +94,7 @@ def math_spans(text: str) -> list[tuple[int, int]]:
 
 def _best_start(text: str, stems: frozenset[str], length: int, math: list[tuple[int, int]]) -> int:
     """Where the window of `length` holding the most distinct query words begins."""
-    matches = [
-        (match.start(), _stem(match[0].lower()))
-        for match in _TOKEN.finditer(text)
-        if _stem(match[0].lower()) in stems
-    ]
+    matches = [(match.start(), stem) for match, stem in _matches(text, stems)]
     best, best_count = 0, len({stem for at, stem in matches if at < length})
     for at, _ in matches:
         start = max(0, at - LEAD_CHARS)
@@ -130,6 +126,28 @@ def _cut_end(text: str, start: int, at: int, math: list[tuple[int, int]]) -> int
             # excerpt opens with it.
             return low if low > start else high
     return end
+
+
+def _matches(text: str, stems: frozenset[str]) -> Iterator[tuple[re.Match[str], str]]:
+    """The words of `text` whose stem is one of `stems`, with it. Only the words that can
+    have such a stem are stemmed, found by one regular expression (_candidates): stemming
+    every word of every result's abstract took 4 ms of a search page."""
+    for match in _candidates(stems).finditer(text):
+        stem = _stem(match[0].lower())
+        if stem in stems:
+            yield match, stem
+
+
+@lru_cache(maxsize=256)
+def _candidates(stems: frozenset[str]) -> re.Pattern[str]:
+    """Whole words (as _TOKEN cuts them) that may stem to one of `stems`. The stemmer
+    changes endings only, so a word begins with its stem's first two letters, but where
+    the stem has one letter (the pattern then asks for that letter) and for "lying",
+    "dying", "tying" ("lie", "die", "tie")."""
+    starts = {stem[:2] for stem in stems}
+    starts |= {stem[0] + "y" for stem in stems if len(stem) == 3 and stem.endswith("ie")}
+    alternatives = "|".join(re.escape(start) for start in sorted(starts))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:

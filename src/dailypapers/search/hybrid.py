@@ -92,12 +92,11 @@ def _ranked_ids(
     if mode == "lexical" or not query.words:
         results.mode = "lexical"
         return lexical()
-    pending = engine.start_embedding(query.text)
+    # Filters apply after the vector search: fetch more so enough survive them.
+    pending = engine.start_vector_search(query.text, limit * (5 if query.has_filters else 1))
     keyword = lexical() if mode == "hybrid" else []  # while the model embeds the query
     try:
-        vector = pending.result(settings.SEARCH_EMBED_BUDGET_MS)
-        # Filters apply after the vector search: fetch more so enough survive them.
-        dense = engine.vector_search(vector, limit * (5 if query.has_filters else 1))
+        dense = pending.result(settings.SEARCH_EMBED_BUDGET_MS)
     except EmbedderUnavailable as error:
         results.notice = f"Showing keyword results only: {error}."
         results.mode = "lexical"
