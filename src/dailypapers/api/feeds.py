@@ -198,12 +198,11 @@ def search_listing(request: HttpRequest) -> Listing:
     q = "".join(c for c in request.GET.get("q", "") if c.isprintable())[:MAX_QUERY_CHARS].strip()
     if not q:
         raise Http404("A search feed needs a query: ?q=...")
-    ids = listings.search_paper_ids(q, settings.API_FEED_ITEMS)
     return Listing(
         title=f"Search: {q}",
         link=f"{reverse('search:search')}?{urlencode({'q': q})}",
         description=f"The papers that best match “{q}”, best first.",
-        papers=listings.load_papers(ids),
+        papers=listings.search_results(q, settings.API_FEED_ITEMS),
     )
 
 

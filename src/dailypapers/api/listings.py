@@ -76,10 +76,15 @@ def _window(period: Period | None, now: datetime) -> feeds.TrendingWindow | None
     return feeds.TrendingWindow(start=period.start, end=period.end, reference=reference)
 
 
-def search_paper_ids(q: str, limit: int) -> list[int]:
-    """The first `limit` results of the site's hybrid search, best first."""
-    results = search_papers(q, per_page=limit)
-    return [hit.paper.id for hit in results.hits]
+def search_results(q: str, limit: int) -> list[Paper]:
+    """The first `limit` results of the site's hybrid search, best first, loaded as
+    load_papers loads them (the page's papers read once)."""
+    results = search_papers(q, per_page=limit, load=_papers_by_id)
+    return [hit.paper for hit in results.hits]
+
+
+def _papers_by_id(ids: list[int]) -> dict[int, Paper]:
+    return {paper.id: paper for paper in load_papers(ids)}
 
 
 def load_papers(ids: list[int]) -> list[Paper]:

@@ -60,7 +60,7 @@ def daily_papers(request: HttpRequest) -> HttpResponse:
 @api_read
 def search(request: HttpRequest) -> HttpResponse:
     wanted = params.search_params(request.GET)
-    papers = listings.load_papers(listings.search_paper_ids(wanted.q, wanted.limit))
+    papers = listings.search_results(wanted.q, wanted.limit)
     response = json_response(shapes.daily_items(papers, _site(request)))
     return conditional(request, response, listings.last_modified(papers))
 

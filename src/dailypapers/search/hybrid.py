@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -50,8 +51,10 @@ def search_papers(
     per_page: int | None = None,
     mode: str = "hybrid",
     engine: SearchEngine | None = None,
+    load: Callable[[list[int]], dict[int, Paper]] | None = None,
 ) -> SearchResults:
-    """Answer one query; never raises for anything a reader can type."""
+    """Answer one query; never raises for anything a reader can type. `load` reads the
+    page's papers by id (default: the columns a result card shows)."""
     started = time.perf_counter()
     query = parse_query(raw)
     per_page = per_page or settings.SEARCH_PAGE_SIZE
@@ -61,7 +64,7 @@ def search_papers(
         results.hits, results.total, results.mode = [SearchHit(shortcut, 1.0)], 1, "id"
     elif query.words or query.has_filters:
         ranked = _ranked_ids(query, mode, engine or get_engine(), results)
-        _fill_page(results, ranked, per_page)
+        _fill_page(results, ranked, per_page, load or _card_papers)
     results.took_ms = (time.perf_counter() - started) * 1000
     return results
 
@@ -120,7 +123,12 @@ class _Candidate(NamedTuple):
     github_repo: str = ""
 
 
-def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page: int) -> None:
+def _fill_page(
+    results: SearchResults,
+    ranked: list[tuple[int, float]],
+    per_page: int,
+    load: Callable[[list[int]], dict[int, Paper]],
+) -> None:
     """Keep the candidates passing the filters, cut the page, then load the page's papers.
     Hidden papers stay in the indexes; the queries here leave them out."""
     scores = dict(ranked)
@@ -130,10 +138,14 @@ def _fill_page(results: SearchResults, ranked: list[tuple[int, float]], per_page
     results.total = len(kept)
     start = (results.page - 1) * per_page
     page = kept[start : start + per_page]
-    # What a result row shows (the feed card's columns, the feed day among them: a paper
-    # with no publication date shows its day, which read one entry per result before).
-    papers = Paper.objects.select_related("daily_entry").only(*CARD_FIELDS).in_bulk(page)
+    papers = load(page)
     results.hits = [SearchHit(papers[pk], scores[pk]) for pk in page if pk in papers]
+
+
+def _card_papers(ids: list[int]) -> dict[int, Paper]:
+    """What a result row shows (the feed card's columns, the feed day among them: a paper
+    with no publication date shows its day, which read one entry per result before)."""
+    return Paper.objects.select_related("daily_entry").only(*CARD_FIELDS).in_bulk(ids)
 
 
 def _visible(ids: list[int]) -> list[int]:
