@@ -24,9 +24,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def on_postgres() -> None:
+def on_postgres(settings: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("pgvector is a PostgreSQL feature; this runs in the PostgreSQL pass")
+    settings.SEARCH_VECTORS = "database"  # the host's vector file is the default
 
 
 def test_postgres_test_server_has_pgvector(on_postgres: None) -> None:

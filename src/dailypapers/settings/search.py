@@ -28,10 +28,11 @@ SEARCH_EMBED_THREADS = (
 )
 SEARCH_VECTORS = env(
     "SEARCH_VECTORS",
-    "database",
-    "Where semantic search looks on PostgreSQL with pgvector: database (pgvector's HNSW index, "
-    "shared by every process and host) or memory (the host's memory-mapped vector file, as on "
-    "SQLite: one copy per machine shared by its processes, faster; docs/search.md).",
+    "memory",
+    "Where semantic search looks on PostgreSQL: memory (the host's memory-mapped vector file, "
+    "as on SQLite: one copy per machine shared by its processes, built by each host's "
+    "indexer) or database (pgvector's HNSW index, shared by every host: no file to build, "
+    "but 3 to 10 times slower per search; docs/search.md).",
 )
 if SEARCH_VECTORS not in ("database", "memory"):
     raise ImproperlyConfigured(f"SEARCH_VECTORS must be database or memory, not {SEARCH_VECTORS!r}")
