@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dailypapers.search import lexical
 from dailypapers.search.lexical import IndexedPaper, TantivyLexicalIndex
 from dailypapers.search.query import parse_query
 
@@ -101,3 +102,21 @@ def test_second_process_sees_commits(index: TantivyLexicalIndex, tmp_path: Path)
     index.upsert([IndexedPaper(4, "Protein design", "New.")])
     reader._loaded = 0.0  # a second later
     assert sorted(ids(reader, "protein")) == [3, 4]
+
+
+def test_an_empty_index_is_built_in_few_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build commits every BUILD_COMMIT papers on one thread (a segment each), where
+    following the papers commits every batch; the watermark is the last committed batch's."""
+    monkeypatch.setattr(lexical, "BUILD_COMMIT", 5)
+    papers = [IndexedPaper(n, f"Paper {n}", "An abstract.") for n in range(1, 13)]
+    batches = [(papers[start : start + 2], {"until": start}) for start in range(0, 12, 2)]
+    built = TantivyLexicalIndex(tmp_path / "built")
+    assert built.write_batches(batches, replace=False) == 12
+    assert built._searcher().num_segments == 2  # committed after 6 and after 12 papers
+    assert built.read_mark() == {"until": 10}
+    followed = TantivyLexicalIndex(tmp_path / "followed")
+    assert followed.write_batches(batches) == 12
+    assert followed._searcher().num_segments > 2
+    assert followed.count() == built.count() == 12
