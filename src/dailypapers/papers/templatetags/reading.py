@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dailypapers.papers import cards
 from dailypapers.papers import text as text_module
+from dailypapers.papers.feeds import CategoryCount
 from dailypapers.papers.models import Paper
 from dailypapers.papers.periods import Period
 from dailypapers.papers.tex import tex_html, tex_plain
@@ -77,6 +78,18 @@ def card_listing(context: template.Context, papers: list[Paper], target: str = "
 @register.simple_tag
 def card(listing: cards.Listing, paper: Paper) -> SafeString:
     return listing.card(paper)
+
+
+@register.simple_tag
+def category_options(categories: list[CategoryCount], chosen: str) -> SafeString:
+    """The filter's <option> per category, written here: a month lists about 150, which
+    took 2 to 3 ms of a page through the template engine."""
+    rows = []
+    for item in categories:
+        name = cards.escape(item.name)
+        selected = " selected" if item.name == chosen else ""
+        rows.append(f'<option value="{name}"{selected}>{name} ({item.count})</option>')
+    return mark_safe("\n".join(rows))
 
 
 @register.simple_tag
