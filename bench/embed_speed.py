@@ -2,15 +2,19 @@
 
 Usage: .venv/bin/python bench/embed_speed.py [--papers 3000] [--threads N] [--quality]
        [--model-dir DIR] [--max-tokens N] [--batch-size N] [--static DIR]
+       [--session-config KEY=VALUE] [--openvino DIR [--precision f32|bf16]] [--warm-all]
+       [--no-reference] [--save-vectors FILE.npy]
 Embeds a seeded random sample of the 180,936 real papers (title and abstract, as the indexer
 does) with the embedder the site builds, and prints papers/s of wall-clock time and the CPU
 time per paper (time.process_time, every thread of this process), from which the rate two
 idle cores allow follows: cores / CPU-seconds per paper. The reference, in the same run, is
 the previous way (one text per model run, every core inside the run) on a tenth of the
 sample. --model-dir and --static measure the variants tools/export_variants.py builds
-(docs/search.md, "Embedding"). --quality adds nDCG@10 on SciFact train: dense (exact
-cosine) and hybrid (the site's tantivy ranking fused with the dense one as search/hybrid.py
-fuses, SEARCH_* settings).
+(docs/search.md, "Embedding"); --openvino runs a model directory (model.xml from
+tools/export_openvino.py, or model.onnx) on OpenVINO, which must be importable (it is not a
+project dependency: PYTHONPATH=<a pip --target dir>). --quality adds nDCG@10 on SciFact
+train: dense (exact cosine) and hybrid (the site's tantivy ranking fused with the dense one
+as search/hybrid.py fuses, SEARCH_* settings).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +55,8 @@ ARXIV = DATA / "arxiv" / "arxiv_metadata.jsonl.gz"
 SCIFACT = DATA / "scifact"
 SEED = 0
 CANDIDATES = 100
+# --warm-all: embed the whole sample once before timing it (OpenVINO compiles per shape).
+WARM_ALL = False
 
 
 @dataclass
@@ -96,6 +103,77 @@ class StaticEmbedder:
         return vectors / np.maximum(norms, 1e-12)
 
 
+class OpenVinoEmbedder(OnnxEmbedder):
+    """The same model on OpenVINO's CPU plugin: one text per inference request, `threads`
+    requests at once (streams of one thread each), mean pooling and normalization as
+    OnnxEmbedder. Reads model.xml (an NNCF int8 model, tools/export_openvino.py) or model.onnx.
+    """
+
+    def __init__(self, directory: Path, *, threads: int | None = None, **options: Any) -> None:
+        import openvino
+        from tokenizers import Tokenizer
+
+        precision = options.pop("precision", "f32")
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.max_tokens = options.get("max_tokens", MAX_TOKENS)
+        self.tokenizer.enable_truncation(self.max_tokens)
+        self.threads, self.batch_size = threads or available_cores(), 1
+        self.model_id = f"openvino-{directory.name}-{precision}"
+        path = directory / "model.xml"
+        core = openvino.Core()
+        model = core.read_model(str(path if path.is_file() else directory / "model.onnx"))
+        config = {
+            "NUM_STREAMS": str(self.threads),
+            "INFERENCE_NUM_THREADS": str(self.threads),
+            "INFERENCE_PRECISION_HINT": precision,
+        }
+        self.compiled = core.compile_model(model, "CPU", config)
+        self.input_order = [port.get_any_name() for port in self.compiled.inputs]
+        assert self.input_order[1] == "attention_mask", self.input_order
+        self.dimension = int(self.compiled.outputs[0].get_partial_shape()[-1].get_length())
+        self._pool: Any = None
+        self._local = threading.local()
+
+    def describe(self) -> str:
+        return f"{self.model_id}, batches of 1, {self.max_tokens} tokens, {self.threads} streams"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        # Plain synchronous requests, one per Python thread (infer releases the GIL), as
+        # OnnxEmbedder runs texts: AsyncInferQueue with a Python callback hung twice here.
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="openvino")
+        encodings = self.tokenizer.encode_batch(texts)
+        rows = list(self._pool.map(self._embed_one, [e.ids for e in encodings]))
+        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+    def _embed_one(self, tokens: list[int]) -> np.ndarray:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self.compiled.create_infer_request()
+        # Lengths padded to a multiple of PAD_TO: fewer shapes for the plugin to compile and
+        # cache (every new one costs); the mask keeps the padding out of the mean.
+        length = -(-len(tokens) // PAD_TO) * PAD_TO
+        ids = np.zeros((1, length), dtype=np.int64)
+        ids[0, : len(tokens)] = tokens
+        feeds = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
+        feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = request.infer([feeds[name] for name in self.input_order])[0]
+        return _mean_pool_one(hidden[0], feeds["attention_mask"][0])
+
+
+PAD_TO = 16
+
+
+def _mean_pool_one(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[:, None].astype(np.float32)
+    return (hidden * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
+
+
 def _safetensors(path: Path) -> dict[str, np.ndarray]:
     """The float tensors of a .safetensors file (8-byte header size, JSON header, data)."""
     raw = path.read_bytes()
@@ -123,7 +201,7 @@ def arxiv_texts(count: int) -> list[str]:
 
 
 def measure(embedder: Embedder, texts: list[str]) -> tuple[Rate, np.ndarray]:
-    embedder.embed(texts[:8])  # warm up: the first run allocates
+    embedder.embed(texts if WARM_ALL else texts[:8])  # warm up: the first run allocates
     wall, cpu = time.perf_counter(), time.process_time()
     vectors = embedder.embed(texts)
     return Rate(len(texts), time.perf_counter() - wall, time.process_time() - cpu), vectors
@@ -143,8 +221,13 @@ def throughput(args: argparse.Namespace, embedder: OnnxEmbedder | StaticEmbedder
         "| papers/s the CPU time allows on these cores |"
     )
     print("|---|---:|---:|---:|---:|")
-    rate, _ = measure(embedder, texts)
+    rate, vectors = measure(embedder, texts)
     print(rate.line(f"{embedder.describe()} (measured)", cores), flush=True)
+    if args.save_vectors:
+        np.save(args.save_vectors, vectors)
+    if args.no_reference:
+        print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
+        return
     reference = OnnxEmbedder(
         args.model_dir, threads=cores, batch_size=1, max_tokens=MAX_TOKENS, concurrent=False
     )
@@ -212,6 +295,44 @@ def dense_rankings(
     return rankings
 
 
+def build_embedder(args: argparse.Namespace, options: dict[str, int]) -> Any:
+    if args.static:
+        return StaticEmbedder(args.static)
+    if args.openvino:
+        return OpenVinoEmbedder(
+            args.openvino,
+            threads=args.threads,
+            max_tokens=args.max_tokens,
+            precision=args.precision,
+        )
+    embedder = OnnxEmbedder(
+        args.model_dir, threads=args.threads, max_tokens=args.max_tokens, **options
+    )
+    if args.session_config:
+        configure_session(embedder, args.model_dir, args.session_config)
+    return embedder
+
+
+def configure_session(embedder: OnnxEmbedder, directory: Path | None, entries: list[str]) -> None:
+    """Replace the embedder's session by one with these session config entries."""
+    import onnxruntime
+
+    from dailypapers.search.embeddings import MODEL_DIRECTORY
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1 if embedder.concurrent else embedder.threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    for entry in entries:
+        options.add_session_config_entry(*entry.split("=", 1))
+    embedder.session = onnxruntime.InferenceSession(
+        str((directory or MODEL_DIRECTORY) / "model.onnx"),
+        options,
+        providers=["CPUExecutionProvider"],
+    )
+    embedder.model_id += " " + " ".join(entries)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=3000)
@@ -222,18 +343,26 @@ def main() -> int:
     parser.add_argument("--quality", action="store_true", help="also nDCG@10 on SciFact train")
     parser.add_argument("--no-speed", action="store_true", help="quality only")
     parser.add_argument("--static", type=Path, help="a model2vec static model directory instead")
+    parser.add_argument(
+        "--session-config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an ONNX Runtime session config entry, e.g. session.intra_op.allow_spinning=0",
+    )
+    parser.add_argument("--openvino", type=Path, help="run this model directory on OpenVINO")
+    parser.add_argument("--precision", default="f32", help="OpenVINO inference precision")
+    parser.add_argument("--save-vectors", type=Path, help="write the arXiv vectors (.npy)")
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference run")
+    parser.add_argument("--warm-all", action="store_true", help="embed the sample once first")
     args = parser.parse_args()
     if not ARXIV.is_file() or not SCIFACT.is_dir():
         print(f"benchmark data missing: {DATA} (it lives in ../shared/data)", file=sys.stderr)
         return 2
     options = {"batch_size": args.batch_size} if args.batch_size else {}
-    embedder = (
-        StaticEmbedder(args.static)
-        if args.static
-        else OnnxEmbedder(
-            args.model_dir, threads=args.threads, max_tokens=args.max_tokens, **options
-        )
-    )
+    embedder = build_embedder(args, options)
+    global WARM_ALL
+    WARM_ALL = args.warm_all
     print(f"command: .venv/bin/python {' '.join(sys.argv)}\n")
     if not args.no_speed:
         throughput(args, embedder)
