@@ -10,49 +10,16 @@ Measure with bench/embed_speed.py --openvino OUT/NAME (openvino importable there
 from __future__ import annotations
 
 import argparse
-import gzip
-import itertools
-import json
-import random
 import shutil
 import sys
 from pathlib import Path
 
 import nncf
-import numpy as np
 import openvino
-from tokenizers import Tokenizer
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dailypapers.search.embeddings import paper_text  # noqa: E402
-
-ARXIV = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
-CALIBRATION_TEXTS = 300
-
-
-def calibration_texts(count: int) -> list[str]:
-    """Real arXiv titles+abstracts from the end of a seeded shuffle of the first 200,000 lines
-    (tools/export_variants.py uses the same), not the benchmark's sample."""
-    with gzip.open(ARXIV, "rt", encoding="utf-8") as lines:
-        raw = list(itertools.islice(lines, 200_000))
-    random.Random(1).shuffle(raw)
-    return [paper_text(row["title"], row["abstract"]) for row in map(json.loads, raw[-count:])]
-
-
-def feeds(tokenizer_path: Path, count: int) -> list[dict[str, np.ndarray]]:
-    tokenizer = Tokenizer.from_file(str(tokenizer_path))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(256)
-    result = []
-    for encoding in tokenizer.encode_batch(calibration_texts(count)):
-        ids = np.array([encoding.ids], dtype=np.int64)
-        result.append(
-            {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": ids * 0}
-        )
-    return result
-
+from calibration import CALIBRATION_TEXTS, calibration_feeds  # noqa: E402
 
 # name -> nncf.quantize keyword arguments
 VARIANTS = {
@@ -64,7 +31,7 @@ VARIANTS = {
 def build(out: Path, names: list[str], count: int) -> None:
     source = out / "fp32"
     model = openvino.Core().read_model(str(source / "model.onnx"))
-    dataset = nncf.Dataset(feeds(source / "tokenizer.json", count))
+    dataset = nncf.Dataset(calibration_feeds(source / "tokenizer.json", count))
     for name in names:
         quantized = nncf.quantize(
             model,

@@ -10,10 +10,6 @@ Then measure each with .venv/bin/python bench/embed_speed.py --model-dir /tmp/va
 from __future__ import annotations
 
 import argparse
-import gzip
-import itertools
-import json
-import random
 import sys
 from pathlib import Path
 
@@ -28,11 +24,11 @@ from onnxruntime.quantization import (
     quantize_dynamic,
     quantize_static,
 )
-from tokenizers import Tokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import export_model as shipped  # noqa: E402
+from calibration import CALIBRATION_TEXTS, calibration_feeds  # noqa: E402
 
 # Dynamic int8 of the fused graph with the six feed-forward output products kept fp32, with
 # 7-bit weights (as the previous model) or 8-bit ones.
@@ -44,8 +40,6 @@ DYNAMIC = {
     "fused-int8-per-tensor": (True, False, QuantType.QInt8),
     "fused-int8-u8u8": (False, True, QuantType.QUInt8),
 }
-ARXIV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "arxiv"
-CALIBRATION_TEXTS = 300
 
 
 def ffn_outputs(model: Path) -> list[str]:
@@ -106,27 +100,11 @@ class ArxivReader(CalibrationDataReader):
         import onnxruntime
 
         names = {i.name for i in onnxruntime.InferenceSession(str(model)).get_inputs()}
-        tok = Tokenizer.from_file(str(tokenizer))
-        tok.no_padding()
-        tok.enable_truncation(256)
-        feeds = []
-        for encoding in tok.encode_batch(calibration_texts(count)):
-            ids = np.array([encoding.ids], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-            feed["token_type_ids"] = np.zeros_like(ids)
-            feeds.append({k: v for k, v in feed.items() if k in names})
+        feeds = calibration_feeds(tokenizer, count, names)
         self.feeds = iter(feeds)
 
     def get_next(self) -> dict | None:
         return next(self.feeds, None)
-
-
-def calibration_texts(count: int) -> list[str]:
-    with gzip.open(ARXIV / "arxiv_metadata.jsonl.gz", "rt", encoding="utf-8") as lines:
-        raw = list(itertools.islice(lines, 200_000))
-    random.Random(1).shuffle(raw)
-    rows = map(json.loads, raw[-count:])
-    return [shipped.paper_text(row["title"], row["abstract"]) for row in rows]
 
 
 # Static (calibrated) int8: name -> (input model, quant format, op types).
