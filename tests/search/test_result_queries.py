@@ -50,3 +50,27 @@ def test_more_results_read_no_more_queries(client: Client, tmp_path: Path) -> No
     Paper.objects.all().delete()
     many = queries_for(client, 9, tmp_path / "many")
     assert many == few
+
+
+def test_the_first_page_gives_the_titles_for_an_exact_title(tmp_path: Path) -> None:
+    """A query of three words or more looks for a paper titled exactly so among the first 20
+    results: on the first page their titles come with the page's papers, no query of their
+    own; a later page asks for them."""
+    from dailypapers.search.hybrid import search_papers
+
+    for number in range(25):
+        add_paper(date(2025, 1, 3), title=f"Sparse graph networks, part {number}")
+    titled = add_paper(date(2025, 1, 3), title="Sparse graph networks")
+    engine = SearchEngine(tmp_path, NullEmbedder("off in this test"))
+    update_index(engine.embedder, engine.lexical)
+    counts = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as captured:
+            results = search_papers("sparse graph networks", page=page, per_page=20, engine=engine)
+        # The papers' queries (the engine looks for new vectors once a second too).
+        counts.append(sum('FROM "papers_paper"' in q["sql"] for q in captured.captured_queries))
+        if page == 1:
+            assert results.hits[0].paper.id == titled.id
+    titles = [query["sql"] for query in captured.captured_queries if '"title"' in query["sql"]]
+    assert counts == [2, 3]  # hidden ids and the page; and on page 2 the first 20's titles
+    assert titles

@@ -21,6 +21,8 @@ from dailypapers.search.fusion import reciprocal_rank_fusion
 from dailypapers.search.query import SearchQuery, parse_query
 
 MODES = ("hybrid", "lexical", "dense")
+# A paper whose title is the query moves to the top from this far down.
+TITLE_FIRST_WITHIN = 20
 
 
 @dataclass
@@ -134,11 +136,15 @@ def _fill_page(
     scores = dict(ranked)
     ids = [pk for pk, _ in ranked]
     kept = _filtered(ids, results.query) if results.query.has_filters else _visible(ids)
-    kept = _title_first(kept, results.query)
     results.total = len(kept)
     start = (results.page - 1) * per_page
+    papers: dict[int, Paper] = {}
+    if start == 0 and per_page >= TITLE_FIRST_WITHIN:  # the page holds the titles to look at
+        papers = load(kept[:per_page])
+    kept = _title_first(kept, results.query, papers)
     page = kept[start : start + per_page]
-    papers = load(page)
+    if not papers or any(pk not in papers for pk in page):
+        papers = load(page)
     results.hits = [SearchHit(papers[pk], scores[pk]) for pk in page if pk in papers]
 
 
@@ -169,12 +175,17 @@ def _filtered(ids: list[int], query: SearchQuery) -> list[int]:
     return [pk for pk in ids if pk in found and _passes(found[pk], query)]
 
 
-def _title_first(ids: list[int], query: SearchQuery) -> list[int]:
-    """An exact title goes straight to that paper: move it to the top."""
+def _title_first(ids: list[int], query: SearchQuery, loaded: dict[int, Paper]) -> list[int]:
+    """An exact title within the first TITLE_FIRST_WITHIN goes straight to that paper: move it
+    to the top. Titles come from `loaded` (the first page, already read) when it has them."""
     if len(query.words) < 3:
         return ids
-    titles = dict(Paper.objects.filter(id__in=ids[:20]).values_list("id", "title"))
-    for position, pk in enumerate(ids[:20]):
+    first = ids[:TITLE_FIRST_WITHIN]
+    if all(pk in loaded for pk in first):
+        titles = {pk: loaded[pk].title for pk in first}
+    else:
+        titles = dict(Paper.objects.filter(id__in=first).values_list("id", "title"))
+    for position, pk in enumerate(first):
         if _same_title(titles.get(pk, ""), query.text):
             return [pk, *ids[:position], *ids[position + 1 :]]
     return ids
