@@ -43,6 +43,8 @@ from dailypapers.search.embeddings import (  # noqa: E402
     MAX_TOKENS,
     Embedder,
     OnnxEmbedder,
+    _mean_pool,
+    _normalize,
     available_cores,
     paper_text,
 )
@@ -99,8 +101,7 @@ class StaticEmbedder:
             ids = [i for i in encoding.ids[: self.max_tokens] if i != self.unknown]
             if ids:
                 vectors[row] = self.matrix[ids].mean(axis=0)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return _normalize(vectors)
 
 
 class OpenVinoEmbedder(OnnxEmbedder):
@@ -147,9 +148,7 @@ class OpenVinoEmbedder(OnnxEmbedder):
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="openvino")
         encodings = self.tokenizer.encode_batch(texts)
         rows = list(self._pool.map(self._embed_one, [e.ids for e in encodings]))
-        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return _normalize(np.array(rows, dtype=np.float32).reshape(len(texts), self.dimension))
 
     def _embed_one(self, tokens: list[int]) -> np.ndarray:
         request = getattr(self._local, "request", None)
@@ -163,15 +162,10 @@ class OpenVinoEmbedder(OnnxEmbedder):
         feeds = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
         feeds["token_type_ids"] = np.zeros_like(ids)
         hidden = request.infer([feeds[name] for name in self.input_order])[0]
-        return _mean_pool_one(hidden[0], feeds["attention_mask"][0])
+        return _mean_pool(hidden, feeds["attention_mask"])[0]
 
 
 PAD_TO = 16
-
-
-def _mean_pool_one(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    weights = mask[:, None].astype(np.float32)
-    return (hidden * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
 
 
 def _safetensors(path: Path) -> dict[str, np.ndarray]:
