@@ -102,3 +102,40 @@ def test_a_hanging_harvest_is_stopped_and_the_digest_goes_out_meanwhile(
     )
     assert len(recorded) == 1
     assert worker.poll() is None, "the worker survives a job's timeout"
+
+
+def test_a_consumer_killed_outright_takes_its_workers_and_scheduler_along(
+    site_env: dict[str, str],  # noqa: F811
+) -> None:
+    """Huey forks a scheduler and the worker processes; the consumer that forked them may
+    be killed with no chance to stop them (SIGKILL, the OOM killer): none may run on."""
+    env = dict(site_env, WORKER_TICK="1", SEARCH_EMBEDDER="null")
+    dailypapers(env, "migrate", "--no-input", "-v", "0")
+    consumer = subprocess.Popen(
+        [str(BIN), "worker", "--queues", "digest", "--workers", "2"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        children = wait_for("the scheduler and both workers", lambda: _children(consumer.pid, 3))
+        consumer.kill()
+        consumer.wait(timeout=30)
+        wait_for("the children to die", lambda: not any(map(_running, children)), seconds=30)
+    finally:
+        os.killpg(consumer.pid, signal.SIGKILL)
+
+
+def _children(pid: int, count: int) -> list[int]:
+    """`pid`'s child processes once there are `count` of them."""
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found] if len(found) >= count else []
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

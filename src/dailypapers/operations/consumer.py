@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import os
 import signal
 import time
 from typing import Any
@@ -46,7 +47,7 @@ def consume(queue: str, workers: int = 1) -> None:
     # left once in CI, on a loaded machine) sends nothing: look once after asking.
     if orphaned():
         raise SystemExit(f"the `worker` that started the {queue} queue's consumer is gone")
-    huey.on_startup("die_with_consumer")(lambda: _die_with_parent(signal.SIGKILL))
+    _children_die_with_this_process()
     connections.close_all()  # the worker processes are forked: they open their own
     consumer = _TickConsumer(huey, workers=workers, worker_type="process", periodic=True)
     consumer.run()
@@ -59,6 +60,26 @@ def _die_with_parent(signum: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signum)
     except (OSError, AttributeError):  # not Linux: orphans stop at their next SIGTERM
         log.debug("cannot ask to die with the parent here")
+
+
+def _children_die_with_this_process() -> None:
+    """Every process this one forks from now on (Huey's workers and its scheduler) is killed
+    when this one dies, and exits at once if this one died before it could ask (a consumer
+    killed outright left its scheduler running). Forks by those children (a job's own
+    processes) are left alone."""
+    consumer, forker = os.getpid(), [0]
+
+    def before() -> None:
+        forker[0] = os.getpid()
+
+    def in_child() -> None:
+        if forker[0] != consumer:
+            return
+        _die_with_parent(signal.SIGKILL)
+        if os.getppid() != consumer:
+            os._exit(1)
+
+    os.register_at_fork(before=before, after_in_child=in_child)
 
 
 class _TickScheduler(Scheduler):
