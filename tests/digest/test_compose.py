@@ -9,7 +9,7 @@ import pytest
 from pytest_django import Settings
 
 from dailypapers.digest import outbox
-from dailypapers.digest.compose import RoundPapers, choose_items, excerpt
+from dailypapers.digest.compose import RoundPapers, abstract_excerpt, choose_items
 from dailypapers.digest.models import Alert, Delivery, SentPaper
 from dailypapers.digest.schedule import digest_period, parse_cron
 from dailypapers.papers.models import Paper
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_excerpt_is_a_short_whole_word_start(abstract: str, expected: str) -> None:
-    shortened = excerpt(abstract)
+    shortened = abstract_excerpt(abstract)
     assert len(shortened) <= 281
     assert shortened.endswith(expected) if expected == "…" else shortened == expected
 

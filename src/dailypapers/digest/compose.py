@@ -22,6 +22,7 @@ from dailypapers.digest.schedule import DigestPeriod
 from dailypapers.papers import feeds
 from dailypapers.papers.models import Paper, PaperAuthor
 from dailypapers.papers.tex import tex_plain
+from dailypapers.papers.text import excerpt
 from dailypapers.recommend.delivery import SECTION as FOR_YOU
 from dailypapers.recommend.delivery import for_you_items
 
@@ -49,7 +50,7 @@ class DigestItem:
 
     @property
     def excerpt(self) -> str:
-        return excerpt(tex_plain(self.paper.abstract))
+        return abstract_excerpt(self.paper.abstract)
 
 
 @dataclass
@@ -119,11 +120,9 @@ def why(alert: Alert) -> str:
     return f"Matches your saved search “{alert.value}”"
 
 
-def excerpt(abstract: str, limit: int = EXCERPT_CHARS) -> str:
-    text = " ".join(abstract.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+def abstract_excerpt(abstract: str) -> str:
+    """The abstract as plain text on one line, cut at a word within EXCERPT_CHARS."""
+    return excerpt(" ".join(tex_plain(abstract).split()), EXCERPT_CHARS)
 
 
 @dataclass
