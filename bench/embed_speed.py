@@ -311,12 +311,9 @@ def configure_session(embedder: OnnxEmbedder, directory: Path | None, entries: l
     """Replace the embedder's session by one with these session config entries."""
     import onnxruntime
 
-    from dailypapers.search.embeddings import MODEL_DIRECTORY
+    from dailypapers.search.embeddings import MODEL_DIRECTORY, session_options
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1 if embedder.concurrent else embedder.threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options = session_options(1 if embedder.concurrent else embedder.threads)
     for entry in entries:
         options.add_session_config_entry(*entry.split("=", 1))
     embedder.session = onnxruntime.InferenceSession(

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -109,12 +109,10 @@ class OnnxEmbedder:
             max_tokens,
         )
         self.concurrent = concurrent and self.threads > 1
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1 if self.concurrent else self.threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
+            str(model_path),
+            session_options(1 if self.concurrent else self.threads),
+            providers=["CPUExecutionProvider"],
         )
         self.input_names = {node.name for node in self.session.get_inputs()}
         output = self.session.get_outputs()[0]
@@ -157,6 +155,17 @@ class OnnxEmbedder:
             [self.output_name], {k: v for k, v in feeds.items() if k in self.input_names}
         )
         return _normalize(_mean_pool(hidden, mask))
+
+
+def session_options(threads: int) -> Any:
+    """ONNX Runtime's options for one session whose runs each use `threads` threads."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return options
 
 
 def _mean_pool(hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Vectors:
