@@ -24,6 +24,9 @@ def test_long_abstract_is_cut_at_a_word() -> None:
         # The cut falls inside the formula: it goes, whole.
         ("a " * 140 + "so $x + y + w + v = z$ holds", ("a " * 140) + "so…"),
         ("a " * 140 + "so $$x + y + w + v = z$$ holds", ("a " * 140) + "so…"),
+        ("a " * 140 + r"so \(x + y + w + v = z\) holds", ("a " * 140) + "so…"),
+        # A TeX line break before a formula is no escaped dollar.
+        ("a " * 138 + r"so \\$x + y + w + v = z$ holds", ("a " * 138) + r"so \\…"),
         # An escaped dollar is money, not math.
         ("a " * 140 + r"pay \$5 and more words here", ("a " * 140) + r"pay \$5 and more…"),
     ],

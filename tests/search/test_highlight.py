@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dailypapers.papers.tex import DOLLAR
-from dailypapers.search.highlight import (
-    excerpt_around,
-    highlight,
-    math_spans,
-    query_stems,
-)
+from dailypapers.papers.text import math_spans
+from dailypapers.search.highlight import excerpt_around, highlight, query_stems
 
 
 def marked(text: str, *words: str) -> str:
@@ -84,6 +80,7 @@ def test_tex_outside_math_is_shown_and_marked_but_command_names_never() -> None:
 
 def test_math_spans() -> None:
     assert math_spans("a $x$ b $$y$$ c \\(z\\) \\$ d") == [(2, 5), (8, 13), (16, 21)]
+    assert math_spans("a \\\\$x$ b $y") == [(4, 7), (10, 12)]  # after a line break; unclosed
 
 
 def test_short_text_is_the_whole_excerpt() -> None:

@@ -7,7 +7,9 @@ import re
 
 SHOWN_AUTHORS = 3
 # Math delimiters as KaTeX reads them: $$ before $, and an escaped \$ is no delimiter.
-_DOLLARS = re.compile(r"\\.|\$\$|\$", re.DOTALL)
+# \( \) \[ \] delimit formulas; any other backslash pair (\$ a dollar) is skipped.
+_MATH_DELIMITER = re.compile(r"\\[()\[\]]|\\.|\$\$?", re.DOTALL)
+_CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 
 
 def excerpt(text: str, length: int = 300) -> str:
@@ -15,7 +17,7 @@ def excerpt(text: str, length: int = 300) -> str:
     if len(text) <= length:
         return text
     cut = text[:length].rsplit(" ", 1)[0]
-    opened = _unclosed_math(cut)
+    opened = _math(cut)[1]
     if opened is not None:
         # An unclosed formula would show as raw TeX or swallow the rest of the card.
         cut = cut[:opened]
@@ -34,15 +36,23 @@ def http_url(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
-def _unclosed_math(text: str) -> int | None:
-    """Where a $ or $$ formula opens without closing in `text`, or None; \\$ is a dollar."""
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """Where formulas sit in `text` ($...$, $$...$$, \\(...\\), \\[...\\]) as (start, end)
+    pairs; an unclosed one runs to the end. \\$ is a dollar."""
+    return _math(text)[0]
+
+
+def _math(text: str) -> tuple[list[tuple[int, int]], int | None]:
+    """The formulas' spans, and where the unclosed one opens (None when all close)."""
+    spans: list[tuple[int, int]] = []
     opener, start = "", 0
-    for match in _DOLLARS.finditer(text):
-        delimiter = match.group(0)
-        if delimiter.startswith("\\"):
-            continue
-        if not opener:
+    for match in _MATH_DELIMITER.finditer(text):
+        delimiter = match[0]
+        if not opener and delimiter in _CLOSER:
             opener, start = delimiter, match.start()
-        elif opener == delimiter:
+        elif opener and delimiter == _CLOSER[opener]:
+            spans.append((start, match.end()))
             opener = ""
-    return start if opener else None
+    if opener:
+        spans.append((start, len(text)))
+    return spans, start if opener else None

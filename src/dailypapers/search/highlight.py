@@ -16,15 +16,13 @@ import tantivy
 from django.utils.safestring import SafeString, mark_safe
 
 from dailypapers.papers.tex import tex_html
+from dailypapers.papers.text import math_spans
 from dailypapers.search.lexical import STOP_WORDS
 
 EXCERPT_CHARS = 300
 LEAD_CHARS = 80  # context kept before the first match when the excerpt starts mid-abstract
 # Letters and digits, as tantivy's simple tokenizer splits text.
 _TOKEN = re.compile(r"[^\W_]+")
-# TeX math as KaTeX reads it (see static/js/math.js); \$ is an escaped dollar, not math.
-_MATH_DELIMITER = re.compile(r"\\\$|\$\$|\$|\\\(|\\\)|\\\[|\\\]")
-_CLOSER = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 # Where a mark opens and closes while the text is still TeX source.
 _OPEN, _CLOSE = "\x01", "\x02"
 _ANALYZER = (
@@ -73,23 +71,6 @@ def excerpt_around(text: str, stems: frozenset[str], length: int = EXCERPT_CHARS
     end = _cut_end(text, start, start + length, math)
     snippet = text[start:end].strip(" ,;:")
     return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
-
-
-def math_spans(text: str) -> list[tuple[int, int]]:
-    """Where formulas sit in `text`, as (start, end) pairs; an unclosed one runs to the end."""
-    spans, opener, start = [], "", 0
-    for match in _MATH_DELIMITER.finditer(text):
-        delimiter = match[0]
-        if delimiter == "\\$":
-            continue
-        if not opener and delimiter in _CLOSER:
-            opener, start = delimiter, match.start()
-        elif opener and delimiter == _CLOSER[opener]:
-            spans.append((start, match.end()))
-            opener = ""
-    if opener:
-        spans.append((start, len(text)))
-    return spans
 
 
 def _best_start(text: str, stems: frozenset[str], length: int, math: list[tuple[int, int]]) -> int:
