@@ -234,7 +234,7 @@ def rate_line_reference(rate: Rate, reference: OnnxEmbedder, cores: int) -> str:
     return rate.line(f"reference: {reference.describe()}", cores)
 
 
-def quality(args: argparse.Namespace, embedder: Embedder) -> None:
+def quality(args: argparse.Namespace, embedder: Embedder, queries: Embedder | None = None) -> None:
     """nDCG@10 on SciFact train: dense alone and fused with the site's lexical ranking."""
     sys.path.insert(0, str(ROOT / "bench"))
     import tune_search
@@ -243,12 +243,12 @@ def quality(args: argparse.Namespace, embedder: Embedder) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="dailypapers-embed-speed-"))
     try:
         tune_search.configure(scratch)
-        print_quality(embedder, tune_search)
+        print_quality(embedder, tune_search, queries)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def print_quality(embedder: Embedder, tune_search: Any) -> None:
+def print_quality(embedder: Embedder, tune_search: Any, queries: Embedder | None = None) -> None:
     from django.conf import settings
 
     from dailypapers.search.evaluate import load_beir
@@ -256,7 +256,7 @@ def print_quality(embedder: Embedder, tune_search: Any) -> None:
     dataset = load_beir(SCIFACT, "train")
     beir_ids = tune_search.prepare(dataset)
     lexical = tune_search.site_rankings(dataset, "lexical")
-    dense = dense_rankings(embedder, dataset, beir_ids)
+    dense = dense_rankings(embedder, dataset, beir_ids, queries)
     fuse = tune_search.rrf(
         settings.SEARCH_RRF_K, settings.SEARCH_LEXICAL_WEIGHT / settings.SEARCH_DENSE_WEIGHT
     )
@@ -273,15 +273,21 @@ def print_quality(embedder: Embedder, tune_search: Any) -> None:
 
 
 def dense_rankings(
-    embedder: Embedder, dataset: BeirDataset, beir_ids: dict[int, str]
+    embedder: Embedder,
+    dataset: BeirDataset,
+    beir_ids: dict[int, str],
+    queries: Embedder | None = None,
 ) -> dict[str, list[tuple[int, float]]]:
-    """Exact inner-product rankings of each claim over every abstract: paper ids, scores."""
+    """Exact inner-product rankings of each claim over every abstract: paper ids, scores.
+    `queries` embeds the claims when given (a static model of documents beside the shipped
+    model of queries), else `embedder` embeds both."""
     by_beir = {beir: pk for pk, beir in beir_ids.items()}
     # As the site stores them: evaluate.load_corpus titles an untitled document "Untitled".
     docs = embedder.embed([paper_text(d.title or "Untitled", d.text) for d in dataset.documents])
     doc_ids = [by_beir[d.doc_id] for d in dataset.documents]
     query_ids = list(dataset.queries)
-    scores = embedder.embed([dataset.queries[q] for q in query_ids]) @ docs.T
+    claims = [dataset.queries[q] for q in query_ids]
+    scores = (queries or embedder).embed(claims) @ docs.T
     rankings = {}
     for row, query_id in enumerate(query_ids):
         best = np.argsort(-scores[row], kind="stable")[:CANDIDATES]
@@ -335,6 +341,11 @@ def main() -> int:
     parser.add_argument("--no-speed", action="store_true", help="quality only")
     parser.add_argument("--static", type=Path, help="a model2vec static model directory instead")
     parser.add_argument(
+        "--query-model",
+        action="store_true",
+        help="with --static: the shipped model embeds the queries (tools/train_static.py)",
+    )
+    parser.add_argument(
         "--session-config",
         action="append",
         default=[],
@@ -358,7 +369,7 @@ def main() -> int:
     if not args.no_speed:
         throughput(args, embedder)
     if args.quality:
-        quality(args, embedder)
+        quality(args, embedder, OnnxEmbedder() if args.query_model else None)
     return 0
 
 
