@@ -549,7 +549,7 @@ def measure_stages(engine, texts: list[str], report: Report) -> None:  # type: i
     from django.conf import settings
 
     from dailypapers.search.fusion import reciprocal_rank_fusion
-    from dailypapers.search.hybrid import SearchResults, _fill_page
+    from dailypapers.search.hybrid import SearchResults, _card_papers, _fill_page
     from dailypapers.search.query import parse_query
 
     limit, stages = settings.SEARCH_CANDIDATES, {}
@@ -564,7 +564,8 @@ def measure_stages(engine, texts: list[str], report: Report) -> None:  # type: i
             stages, "fusion", reciprocal_rank_fusion, lists, weights, settings.SEARCH_RRF_K
         )
         page = SearchResults(query=query)
-        _timed(stages, f"load and filter the page ({_database()})", _fill_page, page, fused, 20)
+        load_page = f"load and filter the page ({_database()})"
+        _timed(stages, load_page, _fill_page, page, fused, 20, _card_papers)
     report.add(
         "median per step",
         ", ".join(f"{name} {statistics.median(times):.1f} ms" for name, times in stages.items()),
