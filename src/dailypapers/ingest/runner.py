@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 from tqdm import tqdm
 
+from dailypapers.ingest.bulk import indexes_built_after, is_bulk
 from dailypapers.ingest.models import IngestRun
 from dailypapers.ingest.sources.base import Source
 from dailypapers.ingest.upsert import (
@@ -40,6 +41,14 @@ def run_source(source: Source, progress: bool = True, batch_size: int = 2000) ->
 
 
 def _run(source: Source, progress: bool, batch_size: int) -> IngestSummary:
+    expected = getattr(source, "expected_papers", None)  # files say about how many they hold
+    if expected and is_bulk(expected()):
+        with indexes_built_after(announce=progress):
+            return _write(source, progress, batch_size)
+    return _write(source, progress, batch_size)
+
+
+def _write(source: Source, progress: bool, batch_size: int) -> IngestSummary:
     if getattr(source, "parse_in_subprocess", False):
         batches = _prepared_in_subprocess(source, batch_size)
     else:

@@ -22,6 +22,7 @@ from dailypapers.ingest.http import FetchError
 from dailypapers.ingest.models import HarvestState
 from dailypapers.ingest.parsed import Checkpoint, MalformedEntry, ParsedPaper
 from dailypapers.ingest.runner import run_source
+from dailypapers.ingest.sources.jsonl import estimated_lines
 from dailypapers.ingest.sources.oai_pmh import OaiPage, OaiPmhSource, parse_oai_page
 from dailypapers.ingest.sources.snapshot import ArxivSnapshotSource, parse_snapshot_record
 from dailypapers.ingest.upsert import IngestSummary
@@ -125,6 +126,10 @@ class SnapshotBackfillSource:
         self.feed_since = ArxivSnapshotSource(path).feed_since
         self.backfill = backfill
         self.on_progress: Progress | None = None
+
+    def expected_papers(self) -> int:
+        done = self.backfill.done_count if self.backfill else 0
+        return estimated_lines(self.path, from_offset=done or 0)
 
     def fetch(self) -> Iterator[ParsedPaper | MalformedEntry | Checkpoint]:
         backfill = self.backfill

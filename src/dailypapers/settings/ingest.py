@@ -53,3 +53,12 @@ SNAPSHOT_FEED_DAYS = env(
     "feed. 0: none enters the feed.",
     int,
 )
+INGEST_BULK_MIN_PAPERS = env(
+    "INGEST_BULK_MIN_PAPERS",
+    "100000",
+    "A file import expected to bring at least this many papers, and at least half as many as "
+    "the database holds, is a bulk load: the indexes whose keys fall at random (author names, "
+    "title and DOI keys) are dropped for it and built again at its end (docs/ingest.md). 0: "
+    "never.",
+    int,
+)

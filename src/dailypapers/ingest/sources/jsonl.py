@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,9 @@ class JsonLinesSource:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
+    def expected_papers(self) -> int:
+        return estimated_lines(self.path)
+
     def fetch(self) -> Iterator[ParsedPaper | MalformedEntry]:
         opener = gzip.open if is_gzip(self.path) else open
         with opener(self.path, "rt", encoding="utf-8") as lines:
@@ -96,3 +100,23 @@ class JsonLinesSource:
 def is_gzip(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(2) == b"\x1f\x8b"
+
+
+# Bytes read to measure a file's lines when estimating how many it holds.
+_SAMPLE_BYTES = 1 << 20
+
+
+def estimated_lines(path: Path, from_offset: int = 0) -> int:
+    """About how many lines `path` (plain or gzipped) holds after byte `from_offset` of the
+    file on disk, from the length of its first lines (gzip: per compressed byte)."""
+    size = path.stat().st_size
+    with open(path, "rb") as raw:
+        head = raw.read(_SAMPLE_BYTES)
+    if head[:2] == b"\x1f\x8b":
+        inflate = zlib.decompressobj(wbits=31)
+        text = inflate.decompress(head, 64 * _SAMPLE_BYTES)
+        used = len(head) - len(inflate.unused_data) - len(inflate.unconsumed_tail)
+        lines, per = text.count(b"\n"), max(used, 1)
+    else:
+        lines, per = head.count(b"\n"), max(len(head), 1)
+    return round(max(size - from_offset, 0) * lines / per)

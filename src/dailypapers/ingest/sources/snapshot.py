@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dailypapers.ingest.parsed import MalformedEntry, ParsedPaper, clean_text, split_arxiv_id
-from dailypapers.ingest.sources.jsonl import announcement_day, is_gzip
+from dailypapers.ingest.sources.jsonl import announcement_day, estimated_lines, is_gzip
 from dailypapers.ingest.tex import decode_tex_accents
 
 # authors_parsed splits hyphenated initials ("C.-P." becomes "C. -P."); joined back.
@@ -143,6 +143,9 @@ class ArxivSnapshotSource:
             f"arXiv snapshot: papers announced since {self.feed_since} enter the daily feed "
             f"({setting}); older ones are stored outside it"
         )
+
+    def expected_papers(self) -> int:
+        return estimated_lines(self.path)
 
     def fetch(self) -> Iterator[ParsedPaper | MalformedEntry]:
         opener = gzip.open if is_gzip(self.path) else open

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dailypapers.ingest.bulk import build_missing_indexes
 from dailypapers.ingest.http import FetchError
 from dailypapers.ingest.runner import database_is_empty, run_source
 from dailypapers.ingest.sources.base import Source
@@ -81,6 +82,11 @@ class Command(BaseCommand):
             help="The bundled 2,000-paper sample corpus.",
             description="Example: dailypapers ingest sample --if-empty",
         )
+        add(
+            "build-indexes",
+            help="Build the indexes a bulk load leaves out until its end, if one was stopped.",
+            description="Example: dailypapers ingest build-indexes",
+        )
         sample.add_argument(
             "--if-empty",
             action="store_true",
@@ -88,6 +94,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["source"] == "build-indexes":
+            built = build_missing_indexes()
+            self.stdout.write(f"built {', '.join(built)}" if built else "no index was missing")
+            return
         if options["source"] == "sample" and options["if_empty"] and not database_is_empty():
             self.stdout.write("database already holds papers; sample not loaded")
             return

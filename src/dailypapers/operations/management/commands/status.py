@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from dailypapers.ingest.bulk import missing_indexes
 from dailypapers.ingest.models import IngestRun
 from dailypapers.operations import status
 from dailypapers.operations.models import Backfill
@@ -31,6 +32,13 @@ class Command(BaseCommand):
                 failure = state.last_failure
                 line += f"; FAILED since, {_ago(failure.started_at, now)}: {failure.error}"
             self.stdout.write(line)
+        missing = missing_indexes()
+        if missing:
+            self.stdout.write(
+                f"  INDEXES MISSING: {', '.join(missing)} (a bulk load stopped before its end; "
+                "author pages and library matching scan meanwhile): run the load again, or "
+                "`dailypapers ingest build-indexes`"
+            )
         self._section("Search")
         engine = get_engine()
         search = indexer.status(engine.embedder.model_id, engine.lexical)
