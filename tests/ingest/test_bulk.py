@@ -17,9 +17,12 @@ from pytest_django import Settings
 
 from dailypapers.ingest.bulk import (
     RANDOM_KEY_INDEXES,
+    _create_sql,
+    _drop_sql,
     _editor,
     _execute,
     _indexes,
+    build_missing_indexes,
     is_bulk,
     missing_indexes,
 )
@@ -142,3 +145,22 @@ def test_status_reports_indexes_a_stopped_load_left_out_and_the_command_builds_t
     assert build() == "built paperauthor_newest"
     assert missing_indexes() == [] and "INDEXES MISSING" not in status()
     assert build() == "no index was missing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_as_the_command_runs_and_twice_over(
+    data_dir: Path, settings: Settings
+) -> None:
+    """Autocommit, as `ingest file` runs (on PostgreSQL the indexes are then built without
+    blocking writes); dropping or building what is already gone or there changes nothing."""
+    settings.INGEST_BULK_MIN_PAPERS = 100
+    bulk = Watched(data_dir / SNAPSHOT, expected=150)
+    assert run_source(bulk, progress=False).new == 150
+    assert bulk.missing_meanwhile == NAMES and missing_indexes() == []
+    model, index = _indexes()[0]
+    assert ("CONCURRENTLY" in _create_sql(model, index)) == (connection.vendor == "postgresql")
+    _execute([_create_sql(model, index), _create_sql(model, index)])
+    assert missing_indexes() == []
+    _execute([_drop_sql(model, index), _drop_sql(model, index)])
+    assert missing_indexes() == ["paper_title_key"]
+    assert build_missing_indexes() == ["paper_title_key"] and missing_indexes() == []

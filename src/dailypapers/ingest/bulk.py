@@ -16,6 +16,7 @@ bulk load builds them at its end, and `dailypapers status` says they are missing
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -50,7 +51,7 @@ def indexes_built_after(announce: bool = False) -> Iterator[None]:
     """Drop the random-key indexes, run the block, then build every missing one, also when
     the block fails or is interrupted."""
     dropped = _present()
-    _execute(index.remove_sql(model, _editor()) for model, index in dropped)
+    _execute(_drop_sql(model, index) for model, index in dropped)
     log.info("bulk load: dropped %s until the end", ", ".join(i.name for _, i in dropped))
     try:
         yield
@@ -69,8 +70,31 @@ def missing_indexes() -> list[str]:
 def build_missing_indexes() -> list[str]:
     missing = set(missing_indexes())
     wanted = [(model, index) for model, index in _indexes() if index.name in missing]
-    _execute(index.create_sql(model, _editor()) for model, index in wanted)
+    # Dropped first: what a build stopped halfway leaves on PostgreSQL (an invalid index).
+    _execute(
+        sql
+        for model, index in wanted
+        for sql in (_drop_sql(model, index), _create_sql(model, index))
+    )
     return [index.name for _, index in wanted]
+
+
+def _concurrently() -> dict[str, bool]:
+    """On PostgreSQL, outside a transaction, indexes are built without blocking writes to the
+    table (votes update papers meanwhile). SQLite has no such build: writers wait for it."""
+    concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
+    return {"concurrently": True} if concurrent else {}
+
+
+def _create_sql(model: type[models.Model], index: models.Index) -> str:
+    sql = str(index.create_sql(model, _editor(), **_concurrently()))
+    # Two loads ending together must not fail on each other's index.
+    return re.sub(r"^CREATE INDEX (CONCURRENTLY )?", r"CREATE INDEX \1IF NOT EXISTS ", sql)
+
+
+def _drop_sql(model: type[models.Model], index: models.Index) -> str:
+    sql = str(index.remove_sql(model, _editor(), **_concurrently()))
+    return sql if " IF EXISTS " in sql else sql.replace("DROP INDEX ", "DROP INDEX IF EXISTS ", 1)
 
 
 def _editor() -> BaseDatabaseSchemaEditor:
@@ -102,10 +126,15 @@ def _indexes() -> list[tuple[type[models.Model], models.Index]]:
 
 
 def _present() -> list[tuple[type[models.Model], models.Index]]:
+    """The random-key indexes that exist and can be used (PostgreSQL marks one whose build
+    was stopped as invalid)."""
     with connection.cursor() as cursor:
         names = {
             name
             for table in {model._meta.db_table for model, _ in RANDOM_KEY_INDEXES}
             for name in connection.introspection.get_constraints(cursor, table)
         }
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid")
+            names -= {name.strip('"') for (name,) in cursor.fetchall()}
     return [(model, index) for model, index in _indexes() if index.name in names]
