@@ -20,6 +20,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
@@ -79,7 +80,7 @@ def build_missing_indexes() -> list[str]:
     return [index.name for _, index in wanted]
 
 
-def _concurrently() -> dict[str, bool]:
+def _concurrently() -> dict[str, Any]:
     """On PostgreSQL, outside a transaction, indexes are built without blocking writes to the
     table (votes update papers meanwhile). SQLite has no such build: writers wait for it."""
     concurrent = connection.vendor == "postgresql" and not connection.in_atomic_block
