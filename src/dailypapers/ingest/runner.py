@@ -6,12 +6,16 @@ import multiprocessing
 import queue
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.utils import timezone
 from tqdm import tqdm
 
 from dailypapers.ingest.bulk import indexes_built_after, is_bulk
 from dailypapers.ingest.models import IngestRun
+from dailypapers.ingest.parsed import Checkpoint
 from dailypapers.ingest.sources.base import Source
 from dailypapers.ingest.upsert import (
     IngestSummary,
@@ -88,6 +92,7 @@ def _prepared_in_subprocess(source: Source, batch_size: int) -> Iterator[Prepare
                 return
             if isinstance(item, BaseException):
                 raise item
+            item.checkpoints = [_rebound(checkpoint, source) for checkpoint in item.checkpoints]
             yield item
     finally:
         if child.is_alive():
@@ -98,7 +103,34 @@ def _prepared_in_subprocess(source: Source, batch_size: int) -> Iterator[Prepare
 def _produce(source: Source, batch_size: int, channel: multiprocessing.Queue) -> None:
     try:
         for batch in prepare_batches(source.fetch(), batch_size):
+            batch.checkpoints = [_unbound(checkpoint, source) for checkpoint in batch.checkpoints]
             channel.put(batch)
         channel.put(None)
     except Exception as error:  # handed to the parent, which raises it
         channel.put(error)
+
+
+@dataclass(frozen=True)
+class _SourceCall:
+    """A checkpoint on its way from the parsing child: the source's method and its arguments.
+    Pickled as it is, a bound method would carry a copy of the source, not the writer's own."""
+
+    method: str
+    args: tuple[Any, ...]
+
+    def __call__(self) -> None:
+        raise RuntimeError("a checkpoint from the parsing child runs once rebound")
+
+
+def _unbound(checkpoint: Checkpoint, source: Source) -> Checkpoint:
+    reached = checkpoint.reached
+    if isinstance(reached, partial) and getattr(reached.func, "__self__", None) is source:
+        return Checkpoint(_SourceCall(reached.func.__name__, reached.args))
+    return checkpoint  # anything else pickles as it is
+
+
+def _rebound(checkpoint: Checkpoint, source: Source) -> Checkpoint:
+    call = checkpoint.reached
+    if isinstance(call, _SourceCall):
+        return Checkpoint(partial(getattr(source, call.method), *call.args))
+    return checkpoint

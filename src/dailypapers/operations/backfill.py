@@ -6,10 +6,8 @@ an interrupted run (Ctrl-C, a killed worker) continues where it stopped. See doc
 from __future__ import annotations
 
 import gzip
-import itertools
 import json
 import re
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -121,8 +119,7 @@ class SnapshotBackfillSource:
     """The snapshot from the saved line on; the position is the count of lines committed.
     Which papers enter the daily feed follows `ingest file` (SNAPSHOT_FEED_DAYS).
 
-    Parsed in a child process, as `ingest file` is (ingest/runner.py): the checkpoints come
-    back pickled, and they name this object, which the writing process holds, not a copy."""
+    Parsed in a child process, as `ingest file` is (ingest/runner.py), which writes nothing."""
 
     name = "file"
     parse_in_subprocess = True
@@ -132,14 +129,9 @@ class SnapshotBackfillSource:
         self.feed_since = ArxivSnapshotSource(path).feed_since
         self.backfill = backfill
         self.on_progress: Progress | None = None
-        self.token = next(_tokens)
-        _live[self.token] = self
         total = path.stat().st_size if path.is_file() else None
         if backfill is not None and backfill.total != total:
             _update(backfill, total=total)  # here: the parsing child writes nothing
-
-    def __reduce__(self) -> tuple[Callable[[int], SnapshotBackfillSource], tuple[int]]:
-        return _live_source, (self.token,)
 
     def expected_papers(self) -> int:
         done = self.backfill.done_count if self.backfill else 0
@@ -174,15 +166,6 @@ class SnapshotBackfillSource:
             _update(self.backfill, position=str(line), done_count=offset)
         if self.on_progress:
             self.on_progress(offset, self.backfill.total if self.backfill else None)
-
-
-# The snapshot sources of this process by token, so a pickled checkpoint finds its source.
-_live: weakref.WeakValueDictionary[int, SnapshotBackfillSource] = weakref.WeakValueDictionary()
-_tokens = itertools.count()
-
-
-def _live_source(token: int) -> SnapshotBackfillSource:
-    return _live[token]
 
 
 class OaiBackfillSource(OaiPmhSource):
