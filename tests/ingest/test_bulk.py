@@ -19,7 +19,6 @@ from dailypapers.ingest.bulk import (
     RANDOM_KEY_INDEXES,
     _create_sql,
     _drop_sql,
-    _editor,
     _execute,
     _indexes,
     build_missing_indexes,
@@ -139,7 +138,7 @@ def test_status_reports_indexes_a_stopped_load_left_out_and_the_command_builds_t
 
     assert "INDEXES MISSING" not in status()
     model, index = _indexes()[2]
-    _execute([index.remove_sql(model, _editor())])  # as a killed bulk load leaves it
+    _execute([_drop_sql(model, index)])  # as a killed bulk load leaves it
     assert missing_indexes() == ["paperauthor_newest"]
     assert "INDEXES MISSING: paperauthor_newest" in status()
     assert build() == "built paperauthor_newest"

@@ -6,7 +6,7 @@ title keys and of DOIs. Once those indexes outgrow memory, a batch of 2,000 pape
 a page of each for almost every entry, and every dirty page is written twice (the journal,
 then the database): at 3M papers on SQLite, 120 KB written per paper, the writer's CPU time
 per paper doubled, and 3,080 papers/s. Building them afterwards takes a sort of the finished
-table: 53 s at 3.1M papers and 22M author rows (docs/benchmarks.md, "Snapshot import").
+table: 42 s at 3.3M papers and 22M author rows (docs/benchmarks.md, "Snapshot import").
 
 While a bulk load runs, what reads those indexes (author pages, a library's title and DOI
 matching) scans instead. A load stopped before its end (killed) leaves them missing; the next
@@ -64,13 +64,11 @@ def indexes_built_after(announce: bool = False) -> Iterator[None]:
 
 
 def missing_indexes() -> list[str]:
-    present = {index.name for _, index in _present()}
-    return [index.name for _, index in _indexes() if index.name not in present]
+    return [index.name for _, index in _missing()]
 
 
 def build_missing_indexes() -> list[str]:
-    missing = set(missing_indexes())
-    wanted = [(model, index) for model, index in _indexes() if index.name in missing]
+    wanted = _missing()
     # Dropped first: what a build stopped halfway leaves on PostgreSQL (an invalid index).
     _execute(
         sql
@@ -106,7 +104,7 @@ def _editor() -> BaseDatabaseSchemaEditor:
     return editor
 
 
-def _execute(statements: Iterable[object]) -> None:
+def _execute(statements: Iterable[str]) -> None:
     """Run the statements; inside a transaction on PostgreSQL, after checking the foreign
     keys it defers to the commit (an index cannot be built on a table with checks pending)."""
     deferred = connection.vendor == "postgresql" and connection.in_atomic_block
@@ -114,7 +112,7 @@ def _execute(statements: Iterable[object]) -> None:
         if deferred:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
-            cursor.execute(str(statement))
+            cursor.execute(statement)
         if deferred:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
@@ -124,6 +122,11 @@ def _indexes() -> list[tuple[type[models.Model], models.Index]]:
         (model, next(index for index in model._meta.indexes if index.name == name))
         for model, name in RANDOM_KEY_INDEXES
     ]
+
+
+def _missing() -> list[tuple[type[models.Model], models.Index]]:
+    present = {index.name for _, index in _present()}
+    return [(model, index) for model, index in _indexes() if index.name not in present]
 
 
 def _present() -> list[tuple[type[models.Model], models.Index]]:
