@@ -11,7 +11,7 @@ held-out pair lands: recall@20 and nDCG@20, averaged over authors, for four rank
   positive and every other paper of the ranked set negative, ranked by decision_function.
 - centroid: cosine to the mean seed vector.
 - dailypapers: recommend/scoring.py score_candidates, the function /for-you ranks with: the
-  product's term rows of title and abstract (recommend/terms.py, the term counts taken over
+  product's term rows of title, abstract and comment (recommend/terms.py, the term counts taken over
   the file as recommend/vocabulary.py takes them over the papers table) and the vectors.
 """
 
@@ -51,6 +51,7 @@ def log(message: str) -> None:
 class Corpus:
     titles: list[str]
     abstracts: list[str]
+    comments: list[str]
     texts: list[str]  # title and abstract, what the TF-IDF reads
     days: np.ndarray  # feed day ordinal per paper
     weeks: np.ndarray  # Monday ordinal of the feed week
@@ -59,13 +60,14 @@ class Corpus:
 
 
 def load(path: Path = DATA) -> Corpus:
-    titles, abstracts, texts, days, published = [], [], [], [], []
+    titles, abstracts, comments, texts, days, published = [], [], [], [], [], []
     authors: dict[str, list[int]] = defaultdict(list)
     with gzip.open(path, "rt") as lines:
         for row, line in enumerate(lines):
             paper = json.loads(line)
             titles.append(paper["title"])
             abstracts.append(paper.get("abstract") or "")
+            comments.append(paper.get("comment") or "")
             texts.append(f"{paper['title']} {paper.get('abstract') or ''}")
             # The feed day as the ingest sets it (ingest/sources/jsonl.py): first seen, else
             # published (the announcement day is within a day or two of it).
@@ -82,7 +84,7 @@ def load(path: Path = DATA) -> Corpus:
     day_array = np.array(days, dtype=np.int64)
     weeks = day_array - (day_array - 1) % 7  # ordinal 1 (0001-01-01) was a Monday
     kept = {name: rows for name, rows in authors.items() if len(rows) >= MIN_PAPERS}
-    return Corpus(titles, abstracts, texts, day_array, weeks, np.array(published), kept)
+    return Corpus(titles, abstracts, comments, texts, day_array, weeks, np.array(published), kept)
 
 
 def vectors(corpus: Corpus, cache: Path, text: str) -> np.ndarray:
@@ -127,10 +129,10 @@ def term_rows(corpus: Corpus, cache: Path):  # type: ignore[no-untyped-def]
     if path.exists():
         saved = np.load(path)
         return terms.TermMatrix(saved["indptr"], saved["ids"], saved["weights"])
-    texts = list(zip(corpus.titles, corpus.abstracts, strict=True))
+    texts = list(zip(corpus.titles, corpus.abstracts, corpus.comments, strict=True))
     counts = np.zeros(terms.BUCKETS, np.int32)
-    for title, abstract in texts:  # held in chunks below: 180,936 Counters take gigabytes
-        counts[list(terms.term_counts(title, abstract))] += 1
+    for text in texts:  # held in chunks below: 180,936 Counters take gigabytes
+        counts[list(terms.term_counts(*text))] += 1
     parts = [
         terms.weigh([terms.counted(*t) for t in texts[i : i + CHUNK]], counts, len(texts))
         for i in range(0, len(texts), CHUNK)

@@ -26,6 +26,12 @@ def test_pairs_are_adjacent_words_within_the_title_or_the_abstract() -> None:
     assert terms._bucket("galaxies galaxies") not in counts  # no pair across the two
 
 
+def test_the_comment_is_a_third_part_with_pairs_of_its_own() -> None:
+    counts = terms.term_counts("Dwarf galaxies", "", "Accepted to MNRAS")
+    expected = {"dwarf", "galaxies", "dwarf galaxies", "accepted", "mnras", "accepted mnras"}
+    assert set(counts) == {terms._bucket(term) for term in expected}
+
+
 def rows(*texts: str, counts: dict[str, int] | None = None, total: int = 0) -> terms.TermMatrix:
     document_counts = np.zeros(terms.BUCKETS, np.int32)
     for term, papers in (counts or {}).items():

@@ -32,6 +32,36 @@ def test_each_paper_counts_once_per_term_and_new_papers_are_caught_up(
     assert (papers_holding("spin waves"), vocabulary.statistics().papers) == (2, 3)
 
 
+def test_the_comment_is_counted_and_a_changed_comment_is_cut_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_paper(title="Dwarf galaxies", abstract="", comment="Accepted to MNRAS, 12 pages")
+    vocabulary.count_new_papers()
+    assert papers_holding("mnras") == 1
+    monkeypatch.setattr(vocabulary, "_counted_papers", type(vocabulary._counted_papers)())
+    (before,) = [vocabulary.term_rows([(1, "Dwarf galaxies", "", "Accepted to MNRAS")])]
+    (after,) = [vocabulary.term_rows([(1, "Dwarf galaxies", "", "Accepted to ApJ")])]
+    assert terms._bucket("mnras") in before.ids.tolist()
+    assert terms._bucket("mnras") not in after.ids.tolist()
+
+
+def test_counts_of_another_cut_of_the_terms_are_counted_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_paper(title="Dwarf galaxies", abstract="", comment="Accepted to MNRAS")
+    add_paper(title="Spin waves", abstract="")
+    vocabulary.count_new_papers()
+    before = vocabulary.statistics().counts.copy()
+    monkeypatch.setattr(terms, "VERSION", terms.VERSION + 1)
+    monkeypatch.setattr(terms, "term_counts", lambda *parts: {terms._bucket("new"): 1})
+    assert vocabulary.count_new_papers() == 2  # every paper, not only new ones
+    counts = vocabulary.statistics().counts
+    assert (papers_holding("new"), papers_holding("mnras"), int(counts.sum())) == (2, 0, 2)
+    assert TermStatistics.objects.get().terms_version == terms.VERSION
+    assert vocabulary.count_new_papers() == 0
+    assert before[terms._bucket("mnras")] == 1
+
+
 def test_emptied_statistics_are_rebuilt_from_the_papers() -> None:
     add_paper(title="Dwarf galaxies", abstract="Dwarf galaxies of the local group.")
     vocabulary.count_new_papers()
@@ -47,7 +77,7 @@ def test_rare_terms_weigh_more_once_counted() -> None:
         add_paper(title=f"Neural networks part {number}", abstract="")
     add_paper(title="Neural skyrmions", abstract="")
     vocabulary.count_new_papers()
-    (row,) = [vocabulary.term_rows([(1, "Neural skyrmions", "")])]
+    (row,) = [vocabulary.term_rows([(1, "Neural skyrmions", "", "")])]
     weights = dict(zip(row.ids.tolist(), row.weights.tolist(), strict=True))
     assert weights[terms._bucket("skyrmions")] > 2 * weights[terms._bucket("neural")]
 
@@ -57,14 +87,14 @@ def test_a_process_cuts_a_papers_terms_once_while_its_text_is_unchanged(
 ) -> None:
     cut: list[str] = []
     counted = terms.counted
-    monkeypatch.setattr(terms, "counted", lambda t, a: cut.append(t) or counted(t, a))
+    monkeypatch.setattr(terms, "counted", lambda t, *rest: cut.append(t) or counted(t, *rest))
     monkeypatch.setattr(vocabulary, "_counted_papers", type(vocabulary._counted_papers)())
     monkeypatch.setattr(vocabulary, "KEEP_CUT_PAPERS", 2)
-    first = vocabulary.term_rows([(1, "Spin waves", ""), (2, "Dwarf galaxies", "")])
-    again = vocabulary.term_rows([(2, "Dwarf galaxies", ""), (1, "Spin waves", "")])
+    first = vocabulary.term_rows([(1, "Spin waves", "", ""), (2, "Dwarf galaxies", "", "")])
+    again = vocabulary.term_rows([(2, "Dwarf galaxies", "", ""), (1, "Spin waves", "", "")])
     assert cut == ["Spin waves", "Dwarf galaxies"]  # the second call cut nothing
     assert again.ids[: again.indptr[1]].tolist() == first.ids[first.indptr[1] :].tolist()
-    vocabulary.term_rows([(1, "Spin waves in magnets", ""), (3, "Neutron stars", "")])
+    vocabulary.term_rows([(1, "Spin waves in magnets", "", ""), (3, "Neutron stars", "", "")])
     assert cut[2:] == ["Spin waves in magnets", "Neutron stars"]  # a new text is cut again
-    vocabulary.term_rows([(2, "Dwarf galaxies", "")])  # the least recently used was dropped
+    vocabulary.term_rows([(2, "Dwarf galaxies", "", "")])  # the least recently used was dropped
     assert cut[4:] == ["Dwarf galaxies"]

@@ -106,6 +106,8 @@ class TermStatistics(models.Model):
     papers_through = models.BigIntegerField(default=0)
     # terms.BUCKETS little-endian int32 counts.
     counts = models.BinaryField()
+    # The terms.VERSION the counts were cut with: another one, they are counted again.
+    terms_version = models.PositiveIntegerField(default=1)
     counted_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

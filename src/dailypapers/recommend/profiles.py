@@ -110,15 +110,15 @@ class Found:
 
 
 def papers_of(paper_ids: list[int]) -> Found:
-    """What the ranking reads of these papers: stored vectors and weighted terms of the title
-    and abstract (recommend/vocabulary.py), for those embedded so far."""
+    """What the ranking reads of these papers: stored vectors and weighted terms of the title,
+    abstract and comment (recommend/vocabulary.py), for those embedded so far."""
     vectors = vectors_of(list(dict.fromkeys(paper_ids)))
     ids = list(vectors)
     texts = {
         row[0]: row
         for chunk in range(0, len(ids), 2000)
         for row in Paper.objects.filter(id__in=ids[chunk : chunk + 2000]).values_list(
-            "id", "title", "abstract"
+            "id", *vocabulary.TEXT_FIELDS
         )
     }
     ids = [pk for pk in ids if pk in texts]
@@ -149,8 +149,7 @@ def window_papers(paper_ids: list[int]) -> Found:
     key = (
         hashlib.sha256(np.asarray(paper_ids, dtype=np.int64).tobytes()).hexdigest(),
         documents.aggregate(at=Max("indexed_at"))["at"],
-        stats.papers_through,
-        stats.papers,
+        stats.marker,
     )
     with _window_lock:
         if _window is not None and _window[0] == key:

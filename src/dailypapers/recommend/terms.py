@@ -1,7 +1,8 @@
-"""The words of a paper as the personal feed's lexical side reads them: title and abstract cut
-into words and adjacent word pairs, each hashed to one of BUCKETS term ids, weighed BM25-style
-against how many papers hold the term (docs/recommend.md, "Method"). Plain numpy: the
-product needs no scikit-learn or scipy for it.
+"""The words of a paper as the personal feed's lexical side reads them: title, abstract and the
+authors' comment (arXiv's "12 pages, accepted to MNRAS") cut into words and adjacent word
+pairs, each hashed to one of BUCKETS term ids, weighed BM25-style against how many papers hold
+the term (docs/recommend.md, "Method"). Plain numpy: the product needs no scikit-learn or
+scipy for it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ import numpy.typing as npt
 # once; a rare term then shares its bucket with a few other rare ones (its weight barely
 # moves) and with a common one seldom (docs/recommend.md, "Method").
 BUCKETS = 1 << 22
+# Which cut of a paper's terms the stored counts hold (recommend/vocabulary.py): changed with
+# anything here that changes a paper's terms, so every instance counts its papers again.
+# 2: the comment is read too.
+VERSION = 2
 # BM25's saturation: a word's weight grows with its count, but ever more slowly.
 K1 = 1.2
 B = 0.75
@@ -55,11 +60,11 @@ def words(text: str) -> list[str]:
     return [word for word in WORD.findall(text) if len(word) > 1 and word not in STOP_WORDS]
 
 
-def term_counts(title: str, abstract: str) -> Counter[int]:
+def term_counts(*parts: str) -> Counter[int]:
     """Each term's bucket and how often the paper uses it: words, and pairs of adjacent words
-    (within the title or within the abstract, not across)."""
+    within each part (title, abstract, comment), not across them."""
     counts: Counter[int] = Counter()
-    for part in (title, abstract):
+    for part in parts:
         found = words(part)
         counts.update(_bucket(word) for word in found)
         counts.update(_bucket(f"{a} {b}") for a, b in zip(found, found[1:], strict=False))
@@ -109,9 +114,9 @@ class Counted:
     uses: npt.NDArray[np.uint16]
 
 
-def counted(title: str, abstract: str) -> Counted:
+def counted(*parts: str) -> Counted:
     """term_counts as arrays."""
-    counts = term_counts(title, abstract)
+    counts = term_counts(*parts)
     ids = sorted(counts)
     uses = np.minimum([counts[i] for i in ids], np.iinfo(np.uint16).max)
     return Counted(np.array(ids, dtype=np.int32), uses.astype(np.uint16))
