@@ -138,16 +138,9 @@ def batches(rows: list[int], size: int, tokens: list[list[int]]) -> list[list[in
 
 def export(student: torch.nn.Module, source: Path, out: Path) -> None:
     """The student as the shipped model is exported: fp32 ONNX, fused, every product int8."""
-    count = student.config.num_hidden_layers
-    export_model.FUSED = {
-        "EmbedLayerNormalization": 1,
-        "Attention": count,
-        "SkipLayerNormalization": 2 * count,
-        "BiasGelu": count,
-    }
     student.save_pretrained(str(out / "torch"))
     export_model.export_fp32(out / "torch", out / "fp32.onnx")
-    export_model.fuse(out / "fp32.onnx", out / "fused.onnx")
+    export_model.fuse(out / "fp32.onnx", out / "fused.onnx", student.config.num_hidden_layers)
     export_model.quantize(out / "fused.onnx", out / "model.onnx")
     export_model.write_tokenizer(source, out / "tokenizer.json")
     print(f"wrote {out / 'model.onnx'}")
