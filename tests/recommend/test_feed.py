@@ -12,7 +12,7 @@ from dailypapers.community.collections import add_paper as collect
 from dailypapers.community.collections import create_collection
 from dailypapers.community.votes import set_vote
 from dailypapers.papers.models import Paper
-from dailypapers.recommend import feed, feedback, profiles, scoring
+from dailypapers.recommend import feed, feedback, profiles, scoring, terms, vocabulary
 from dailypapers.recommend.models import ScoredPaper
 from tests.recommend.factories import embedded, engine  # noqa: F401 - a fixture
 
@@ -119,6 +119,20 @@ def test_a_new_ranking_scores_every_kept_paper_again(
     assert feed.catch_up(ada, span) == 4
     monkeypatch.setattr(scoring, "RANKING_VERSION", scoring.RANKING_VERSION + 1)
     assert feed.catch_up(ada, span) == 4, "kept scores of the old ranking are not reused"
+
+
+def test_term_counts_of_another_cut_score_every_kept_paper_again(
+    ada: User, week: dict[str, Paper], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_vote(ada, embedded("Graph neural networks for small molecules", OLD).id, True, lambda: None)
+    span = feed.window()
+    assert span is not None
+    vocabulary.count_new_papers()
+    assert feed.catch_up(ada, span) == 4
+    monkeypatch.setattr(terms, "VERSION", terms.VERSION + 1)
+    assert feed.catch_up(ada, span) == 0, "the stored counts are still of the old cut"
+    vocabulary.count_new_papers()  # an upgrade's first catch-up counts every paper again
+    assert feed.catch_up(ada, span) == 4, "kept scores of the old counts are not reused"
 
 
 def test_a_member_without_history_has_an_empty_profile_until_they_pick(

@@ -16,7 +16,7 @@ from django.db.models import Count, Max
 from dailypapers.community.models import CollectionItem, Vote
 from dailypapers.papers.models import Paper, PaperAuthor
 from dailypapers.recommend import scoring, vocabulary
-from dailypapers.recommend.models import Feedback, ReaderChoices
+from dailypapers.recommend.models import Feedback, ReaderChoices, TermStatistics
 from dailypapers.search import engine as engine_module
 from dailypapers.search.embeddings import MODEL_ID
 from dailypapers.search.engine import DIMENSION
@@ -68,9 +68,11 @@ def profile_of(user: User) -> Profile:
 
 def signature(user: User) -> str:
     """Changes whenever the signals do (a few indexed counts, no papers read) or the ranking
-    itself does (scoring.RANKING_VERSION), so kept scores are computed again."""
+    itself does (scoring.RANKING_VERSION, or term counts recounted under another cut of the
+    terms), so kept scores are computed again."""
     parts = [
         scoring.RANKING_VERSION,
+        TermStatistics.objects.values_list("terms_version", flat=True).first(),
         Vote.objects.filter(user=user).aggregate(n=Count("id"), last=Max("id")),
         CollectionItem.objects.filter(collection__owner=user).aggregate(
             n=Count("id"), last=Max("id")
