@@ -186,11 +186,12 @@ def _safetensors(path: Path) -> dict[str, np.ndarray]:
     }
 
 
-def arxiv_texts(count: int) -> list[str]:
-    """`count` real papers picked at random (seed 0) from the 180,936, as the indexer embeds."""
+def arxiv_texts(count: int, seed: int = SEED) -> list[str]:
+    """`count` real papers picked at random from the 180,936, as the indexer embeds them
+    (tools/train_static.py trains on another seed's)."""
     with gzip.open(ARXIV, "rt", encoding="utf-8") as lines:
         raw = lines.readlines()
-    picked = random.Random(SEED).sample(raw, min(count, len(raw)))
+    picked = random.Random(seed).sample(raw, min(count, len(raw)))
     return [paper_text(row["title"], row["abstract"]) for row in map(json.loads, picked)]
 
 

@@ -21,8 +21,6 @@ on 2 cores here). Then `.venv/bin/python bench/embed_speed.py --static DIR --que
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import random
 import shutil
 import sys
@@ -37,15 +35,16 @@ from tokenizers import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import embed_speed  # noqa: E402
 
 from dailypapers.search.embeddings import (  # noqa: E402
     MODEL_DIRECTORY,
     OnnxEmbedder,
-    paper_text,
     session_options,
 )
 
-ARXIV = ROOT.parent / "shared" / "data" / "arxiv" / "arxiv_metadata.jsonl.gz"
 SEED = 1  # bench/embed_speed.py measures papers drawn with seed 0
 MAX_TOKENS = 512  # what bench/embed_speed.py's StaticEmbedder reads of a text
 VALIDATION = 2000
@@ -79,10 +78,7 @@ def main() -> int:
 
 
 def arxiv_texts(count: int) -> list[str]:
-    with gzip.open(ARXIV, "rt", encoding="utf-8") as lines:
-        raw = lines.readlines()
-    picked = random.Random(SEED).sample(raw, min(count, len(raw)))
-    return [paper_text(row["title"], row["abstract"]) for row in map(json.loads, picked)]
+    return embed_speed.arxiv_texts(count, SEED)
 
 
 def teacher_vectors(texts: list[str], cache: Path) -> np.ndarray:
