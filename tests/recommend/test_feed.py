@@ -110,29 +110,31 @@ def test_scores_are_kept_and_only_new_papers_are_scored_later(
     assert ScoredPaper.objects.filter(user=ada).count() == 5
 
 
-def test_a_new_ranking_scores_every_kept_paper_again(
-    ada: User, week: dict[str, Paper], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    set_vote(ada, embedded("Graph neural networks for small molecules", OLD).id, True, lambda: None)
-    span = feed.window()
-    assert span is not None
-    assert feed.catch_up(ada, span) == 4
-    monkeypatch.setattr(scoring, "RANKING_VERSION", scoring.RANKING_VERSION + 1)
-    assert feed.catch_up(ada, span) == 4, "kept scores of the old ranking are not reused"
-
-
-def test_term_counts_of_another_cut_score_every_kept_paper_again(
-    ada: User, week: dict[str, Paper], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def kept(ada: User, week: dict[str, Paper]) -> feed.Window:
+    """The window, its 4 papers scored and kept for ada, who upvoted one older paper."""
     set_vote(ada, embedded("Graph neural networks for small molecules", OLD).id, True, lambda: None)
     span = feed.window()
     assert span is not None
     vocabulary.count_new_papers()
     assert feed.catch_up(ada, span) == 4
+    return span
+
+
+def test_a_new_ranking_scores_every_kept_paper_again(
+    ada: User, kept: feed.Window, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scoring, "RANKING_VERSION", scoring.RANKING_VERSION + 1)
+    assert feed.catch_up(ada, kept) == 4, "kept scores of the old ranking are not reused"
+
+
+def test_term_counts_of_another_cut_score_every_kept_paper_again(
+    ada: User, kept: feed.Window, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(terms, "VERSION", terms.VERSION + 1)
-    assert feed.catch_up(ada, span) == 0, "the stored counts are still of the old cut"
+    assert feed.catch_up(ada, kept) == 0, "the stored counts are still of the old cut"
     vocabulary.count_new_papers()  # an upgrade's first catch-up counts every paper again
-    assert feed.catch_up(ada, span) == 4, "kept scores of the old counts are not reused"
+    assert feed.catch_up(ada, kept) == 4, "kept scores of the old counts are not reused"
 
 
 def test_a_member_without_history_has_an_empty_profile_until_they_pick(
