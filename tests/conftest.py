@@ -47,6 +47,12 @@ def empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def isolated_task_queues(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> None:
-    """Every test gets its own, empty task queues (a SQLite file; see docs/tasks.md)."""
+def isolated_task_queues(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Iterator[None]:
+    """Every test gets its own, empty task queues (a SQLite file; see docs/tasks.md), and
+    whatever queues it opened are closed after it (PostgreSQL's hold connections to the
+    test database, which must be dropped at the end)."""
+    from dailypapers.operations.engine import close_engines
+
     settings.TASKS_URL = f"sqlite:///{tmp_path_factory.mktemp('tasks') / 'tasks.sqlite3'}"
+    yield
+    close_engines()

@@ -8,6 +8,7 @@ its own consumer processes (`dailypapers worker --queues ...`).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,8 +92,29 @@ def resolved_url() -> str:
     return f"postgresql://{auth}{host}:{port}/{config['NAME']}"
 
 
-@functools.cache
+_engines: dict[str, Engine] = {}  # one per TASKS_URL this process has used
+_engines_lock = threading.Lock()
+
+
 def _engine_for(url: str) -> Engine:
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = _new_engine(url)
+        return _engines[url]
+
+
+def close_engines() -> None:
+    """Close the connections of every engine this process opened (a PostgreSQL queue holds
+    two a queue, one of them listening); the next use opens them again."""
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        for huey in engine.queues.values():
+            huey.storage.close()
+
+
+def _new_engine(url: str) -> Engine:
     from dailypapers.operations.jobs import job_specs  # the jobs import feature code
 
     engine = Engine(url, {name: _huey(name, url) for name in QUEUES})
