@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -53,6 +55,22 @@ def test_jobs_in_the_sites_own_postgresql(settings: Settings) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("TASKS_URL=database is for PostgreSQL (the DAILYPAPERS_TEST_DB=postgres run)")
     run_one_job_through(settings, "database")
+
+    def queue_connections() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # read afresh in the transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND query ILIKE '%huey%'"
+            )
+            return int(cursor.fetchone()[0])
+
+    assert queue_connections() > 0
+    engine.close_engines()  # each test's queues are closed after it (tests/conftest.py)
+    deadline = time.monotonic() + 10  # a closed connection's server process ends soon after
+    while queue_connections() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert queue_connections() == 0, "the test database could not be dropped at the end"
 
 
 def test_a_bad_tasks_url_is_one_clear_error(settings: Settings) -> None:

@@ -105,7 +105,7 @@ def _engine_for(url: str) -> Engine:
 
 def close_engines() -> None:
     """Close the connections of every engine this process opened (a PostgreSQL queue holds
-    two a queue, one of them listening); the next use opens them again."""
+    one, and one more that listens for new jobs); the next use opens them again."""
     with _engines_lock:
         engines = list(_engines.values())
         _engines.clear()
