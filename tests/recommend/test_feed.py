@@ -137,6 +137,20 @@ def test_term_counts_of_another_cut_score_every_kept_paper_again(
     assert feed.catch_up(ada, kept) == 4, "kept scores of the old counts are not reused"
 
 
+def test_scores_ranked_during_a_recount_are_computed_again_once_it_has_caught_up(
+    ada: User, kept: feed.Window, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(terms, "VERSION", terms.VERSION + 1)
+    monkeypatch.setattr(vocabulary, "SAVE_EVERY", 1)
+    monkeypatch.setattr(vocabulary, "COUNT_BATCH", 1)
+    assert vocabulary._count_some() == 1  # the recount's first transaction: one paper counted
+    assert feed.catch_up(ada, kept) == 4  # ranked against the counts of one paper
+    assert feed.catch_up(ada, kept) == 0
+    assert vocabulary.count_new_papers() == Paper.objects.count() - 1
+    assert feed.catch_up(ada, kept) == 4, "scores of a recount's first counts are kept"
+    assert feed.catch_up(ada, kept) == 0
+
+
 def test_a_member_without_history_has_an_empty_profile_until_they_pick(
     ada: User, week: dict[str, Paper]
 ) -> None:

@@ -57,18 +57,25 @@ def test_counts_of_another_cut_of_the_terms_are_counted_again(
     assert vocabulary.count_new_papers() == 2  # every paper, not only new ones
     counts = vocabulary.statistics().counts
     assert (papers_holding("new"), papers_holding("mnras"), int(counts.sum())) == (2, 0, 2)
-    assert TermStatistics.objects.get().terms_version == terms.VERSION
+    row = TermStatistics.objects.get()
+    assert (row.terms_version, row.recounting) == (terms.VERSION, False)
     assert vocabulary.count_new_papers() == 0
     assert before[terms._bucket("mnras")] == 1
 
 
-def test_emptied_statistics_are_rebuilt_from_the_papers() -> None:
+def test_emptied_statistics_are_rebuilt_from_the_papers(monkeypatch: pytest.MonkeyPatch) -> None:
     add_paper(title="Dwarf galaxies", abstract="Dwarf galaxies of the local group.")
+    add_paper(title="Spin waves", abstract="")
     vocabulary.count_new_papers()
     before = vocabulary.statistics().counts.copy()
     TermStatistics.objects.all().delete()
     assert papers_holding("dwarf galaxies") == 0
+    monkeypatch.setattr(vocabulary, "SAVE_EVERY", 1)
+    monkeypatch.setattr(vocabulary, "COUNT_BATCH", 1)
+    assert vocabulary._count_some() == 1
+    assert TermStatistics.objects.get().recounting, "not caught up with the newest paper yet"
     assert vocabulary.count_new_papers() == 1
+    assert not TermStatistics.objects.get().recounting
     assert (vocabulary.statistics().counts == before).all()
 
 

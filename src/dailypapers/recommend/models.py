@@ -108,6 +108,9 @@ class TermStatistics(models.Model):
     counts = models.BinaryField()
     # The terms.VERSION the counts were cut with: another one, they are counted again.
     terms_version = models.PositiveIntegerField(default=1)
+    # Counting again from the first paper (new, emptied or another cut) and not yet caught up
+    # with the newest: scores ranked meanwhile are computed again once it is (profiles.signature).
+    recounting = models.BooleanField(default=False)
     counted_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

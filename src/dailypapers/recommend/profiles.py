@@ -68,11 +68,11 @@ def profile_of(user: User) -> Profile:
 
 def signature(user: User) -> str:
     """Changes whenever the signals do (a few indexed counts, no papers read) or the ranking
-    itself does (scoring.RANKING_VERSION, or term counts recounted under another cut of the
-    terms), so kept scores are computed again."""
+    itself does (scoring.RANKING_VERSION, or term counts counted again from the first paper:
+    once when that starts and once when it has caught up), so kept scores are computed again."""
     parts = [
         scoring.RANKING_VERSION,
-        TermStatistics.objects.values_list("terms_version", flat=True).first(),
+        TermStatistics.objects.values_list("terms_version", "recounting").first(),
         Vote.objects.filter(user=user).aggregate(n=Count("id"), last=Max("id")),
         CollectionItem.objects.filter(collection__owner=user).aggregate(
             n=Count("id"), last=Max("id")

@@ -57,13 +57,13 @@ def count_new_papers() -> int:
 def _count_some() -> int:
     with transaction.atomic():
         row = TermStatistics.objects.select_for_update().first()
-        row = row or TermStatistics(counts=b"", terms_version=terms.VERSION)
+        row = row or TermStatistics(counts=b"", terms_version=terms.VERSION, recounting=True)
         stale = row.terms_version != terms.VERSION
         if stale:  # counted by another cut of the terms: all counted again, from the first paper
             row.counts, row.papers, row.papers_through = b"", 0, 0
-            row.terms_version = terms.VERSION
+            row.terms_version, row.recounting = terms.VERSION, True
         counts = _decode(row.counts)
-        added = 0
+        added, caught_up = 0, False
         while added < SAVE_EVERY:
             batch = list(
                 Paper.objects.filter(id__gt=row.papers_through)
@@ -71,13 +71,15 @@ def _count_some() -> int:
                 .values_list("id", *TEXT_FIELDS)[:COUNT_BATCH]
             )
             if not batch:
+                caught_up = row.recounting
+                row.recounting = False
                 break
             for _, *text in batch:
                 counts[list(terms.term_counts(*text))] += 1
             row.papers += len(batch)
             row.papers_through = batch[-1][0]
             added += len(batch)
-        if added or stale or row.pk is None:
+        if added or stale or caught_up or row.pk is None:
             row.counts = counts.astype("<i4").tobytes()
             row.save()
     return added
