@@ -299,6 +299,13 @@ def dense_rankings(
 def build_embedder(args: argparse.Namespace, options: dict[str, int]) -> Any:
     if args.static:
         return StaticEmbedder(args.static)
+    if args.pooled:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from pooled import PooledEmbedder
+
+        return PooledEmbedder(
+            args.pooled, factor=args.pool, threads=args.threads, max_tokens=args.max_tokens
+        )
     if args.openvino:
         return OpenVinoEmbedder(
             args.openvino,
@@ -344,7 +351,7 @@ def main() -> int:
     parser.add_argument(
         "--query-model",
         action="store_true",
-        help="with --static: the shipped model embeds the queries (tools/train_static.py)",
+        help="with --static or --pooled: the shipped model embeds the queries",
     )
     parser.add_argument(
         "--session-config",
@@ -353,6 +360,8 @@ def main() -> int:
         metavar="KEY=VALUE",
         help="an ONNX Runtime session config entry, e.g. session.intra_op.allow_spinning=0",
     )
+    parser.add_argument("--pooled", type=Path, help="a head.onnx and tail.onnx directory")
+    parser.add_argument("--pool", type=int, default=4, help="with --pooled: tokens per state")
     parser.add_argument("--openvino", type=Path, help="run this model directory on OpenVINO")
     parser.add_argument("--precision", default="f32", help="OpenVINO inference precision")
     parser.add_argument("--save-vectors", type=Path, help="write the arXiv vectors (.npy)")

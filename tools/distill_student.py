@@ -24,6 +24,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -67,15 +68,26 @@ def main() -> int:
     return 0
 
 
+def mean_pooled(student: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The student's normalized vectors of a padded batch: its token states' mean."""
+    hidden = student(
+        input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
+    ).last_hidden_state
+    pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+    return torch.nn.functional.normalize(pooled, dim=-1)
+
+
 def train(
     student: torch.nn.Module,
     tokens: list[list[int]],
     targets: torch.Tensor,
     epochs: float,
     rate: float,
+    vectors: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] = mean_pooled,
 ) -> None:
     """AdamW on 1 - cosine(student's vector, teacher's); the last VALIDATION papers are held
-    out and their mean cosine printed after each epoch."""
+    out and their mean cosine printed after each epoch. `vectors(student, ids, mask)` gives
+    the student's normalized vectors of a padded batch."""
     train_rows = list(range(len(tokens) - VALIDATION))
     held_out = list(range(len(tokens) - VALIDATION, len(tokens)))
     per_epoch = math.ceil(len(train_rows) / BATCH)
@@ -91,12 +103,7 @@ def train(
         ids = torch.zeros((len(rows), width), dtype=torch.long)
         for at, row in enumerate(rows):
             ids[at, : len(tokens[row])] = torch.tensor(tokens[row])
-        mask = (ids != 0).long()
-        hidden = student(
-            input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids)
-        ).last_hidden_state
-        pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-        return (torch.nn.functional.normalize(pooled, dim=-1) * targets[rows]).sum(-1)
+        return (vectors(student, ids, (ids != 0).long()) * targets[rows]).sum(-1)
 
     def held_out_cosine() -> float:
         student.eval()
