@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommend', '0003_term_statistics_version'),
+        ("recommend", "0003_term_statistics_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='termstatistics',
-            name='recounting',
+            model_name="termstatistics",
+            name="recounting",
             field=models.BooleanField(default=False),
         ),
     ]
