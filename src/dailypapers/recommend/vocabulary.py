@@ -79,9 +79,11 @@ def _count_some() -> int:
             row.papers += len(batch)
             row.papers_through = batch[-1][0]
             added += len(batch)
-        if added or stale or caught_up or row.pk is None:
+        if added or stale or row.pk is None:
             row.counts = counts.astype("<i4").tobytes()
             row.save()
+        elif caught_up:  # the counts are as stored: only the flag changes
+            row.save(update_fields=["recounting", "counted_at"])
     return added
 
 
